@@ -1,0 +1,65 @@
+package org.nixswarm.core.bencode;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nixswarm.core.FormatException;
+
+class BencodeTest {
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void roundTripsCanonicalValues() {
+        String[] samples = {"i0e", "i-42e", "i9223372036854775807e", "0:", "4:spam", "le", "de",
+            "l4:spami42ee", "d3:bar4:spam3:fooi42ee", "d1:ad1:bli1ei2eeee"};
+        for (String s : samples) {
+            assertArrayEquals(b(s), BencodeEncoder.encode(BencodeDecoder.decode(b(s))), s);
+        }
+    }
+
+    @Test
+    void encodesDictionaryKeysInRawByteOrder() {
+        BValue d = new BValue.BDict(Map.of("zeta", BValue.of(1), "alpha", BValue.of("x"), "Beta", BValue.of(2)));
+        assertEquals("d4:Betai2e5:alpha1:x4:zetai1ee", new String(BencodeEncoder.encode(d), StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void keepsBinaryStrings() {
+        byte[] raw = {0, (byte) 0xff, 0x7f, (byte) 0x80};
+        BValue v = BencodeDecoder.decode(BencodeEncoder.encode(new BValue.BList(List.of(BValue.of(raw)))));
+        assertArrayEquals(raw, ((BValue.BBytes) ((BValue.BList) v).values().get(0)).bytes());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "i", "ie", "i-0e", "i03e", "i1", "i1.5e", "i99999999999999999999e", "5:abc",
+        "05:abcde", "-1:a", "l", "li1e", "d", "d3:fooe", "d1:bi1e1:ai2ee", "d1:ai1e1:ai2ee", "di1ei2ee",
+        "i1ei2e", "x", "4:spamX", "l:e"})
+    void rejectsMalformedInputWithAClearMessage(String input) {
+        FormatException e = assertThrows(FormatException.class, () -> BencodeDecoder.decode(b(input)));
+        assertTrue(e.getMessage().startsWith("bencode: "), e.getMessage());
+        assertTrue(e.getMessage().contains("at byte"), e.getMessage());
+    }
+
+    @Test
+    void boundsNesting() {
+        String deep = "l".repeat(10_000) + "e".repeat(10_000);
+        FormatException e = assertThrows(FormatException.class, () -> BencodeDecoder.decode(b(deep)));
+        assertTrue(e.getMessage().contains("nesting"), e.getMessage());
+    }
+
+    @Test
+    void rejectsLengthsBeyondTheInputWithoutAllocating() {
+        FormatException e = assertThrows(FormatException.class, () -> BencodeDecoder.decode(b("2000000000:x")));
+        assertTrue(e.getMessage().contains("runs past the end"), e.getMessage());
+    }
+}
