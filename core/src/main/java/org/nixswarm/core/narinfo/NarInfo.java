@@ -309,6 +309,7 @@ public final class NarInfo {
         return print();
     }
 
+    /** Equal when the texts are equal (two texts Nix reads alike, e.g. base16 vs base32 NarHash, differ). */
     @Override
     public boolean equals(Object o) {
         return o instanceof NarInfo n && n.fields.equals(fields);
@@ -323,6 +324,11 @@ public final class NarInfo {
 
     public StorePath storePath() {
         return storePath;
+    }
+
+    /** The name a binary cache serves it under: {@code <hash part>.narinfo}. */
+    public String fileName() {
+        return storePath.hashPart() + ".narinfo";
     }
 
     public String url() {

@@ -42,6 +42,7 @@ class NarInfoTest {
     void typedFields() {
         NarInfo n = NarInfo.parse(DBUS);
         assertEquals("/nix/store/0a3yijp35sygmy51cnrrz11vimwapz7c-dbus-conf", n.storePath().toString());
+        assertEquals("0a3yijp35sygmy51cnrrz11vimwapz7c.narinfo", n.fileName());
         assertEquals("nar/0i1dmr7f1pliycq471wfgifwrkbii2ky9gb35zsvv46ld1rl2m2c.nar.xz", n.url());
         assertEquals("xz", n.compression());
         assertEquals(Optional.of(Hash.parse("sha256:0i1dmr7f1pliycq471wfgifwrkbii2ky9gb35zsvv46ld1rl2m2c")), n.fileHash());

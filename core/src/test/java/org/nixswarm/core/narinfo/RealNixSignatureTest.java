@@ -53,7 +53,7 @@ class RealNixSignatureTest {
         List<String> cmd = new ArrayList<>(List.of(nix.toString(), "store", "verify", "--store", "file://" + cache,
                 "--no-contents", "--trusted-public-keys", trusted.toNixFormat()));
         for (NarInfo n : infos) {
-            Files.writeString(cache.resolve(n.storePath().hashPart() + ".narinfo"), n.print());
+            Files.writeString(cache.resolve(n.fileName()), n.print());
             cmd.add(n.storePath().toString());
         }
         Result r = run(cmd);
