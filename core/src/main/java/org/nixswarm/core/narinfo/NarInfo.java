@@ -36,7 +36,7 @@ import org.nixswarm.core.store.StorePath;
  * in a set), joined by commas.
  */
 public final class NarInfo {
-    /** Far above real narinfos (one with 3,690 references is 190 KB); bounds what a peer can make us parse. */
+    /** Far above real narinfos (the one with 3,691 references is 208 KB); bounds what a peer can make us parse. */
     public static final int MAX_SIZE = 4 << 20;
     public static final int MAX_FIELDS = 1000;
     public static final int MAX_REFERENCES = 100_000;
