@@ -52,7 +52,7 @@ public final class BencodeDecoder {
         String digits = ascii(pos, end);
         if (!digits.matches("-?(0|[1-9][0-9]*)") || digits.equals("-0")) {
             pos = start;
-            throw error("malformed integer 'i" + truncate(digits) + "e'");
+            throw error("malformed integer 'i" + printable(digits) + "e'");
         }
         if (digits.length() > 20) throw error("integer too long");
         long v;
@@ -60,7 +60,7 @@ public final class BencodeDecoder {
             v = Long.parseLong(digits);
         } catch (NumberFormatException e) {
             pos = start;
-            throw error("integer out of range: " + truncate(digits));
+            throw error("integer out of range: " + printable(digits));
         }
         pos = end + 1;
         return new BValue.BInt(v);
@@ -71,7 +71,7 @@ public final class BencodeDecoder {
         int colon = indexOf(':');
         String digits = ascii(pos, colon);
         if (!digits.matches("0|[1-9][0-9]*") || digits.length() > 10) {
-            throw error("malformed string length '" + truncate(digits) + "'");
+            throw error("malformed string length '" + printable(digits) + "'");
         }
         long len = Long.parseLong(digits);
         if (len > in.length - (colon + 1)) {
