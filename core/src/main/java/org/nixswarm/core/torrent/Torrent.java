@@ -299,12 +299,12 @@ public final class Torrent {
 
     private static String component(byte[] raw, Supplier<String> at) {
         String s = utf8(raw, at);
-        String where = s.isEmpty() || s.equals(".") || s.equals("..") || s.indexOf('/') >= 0 || s.indexOf('\0') >= 0
-                ? at.get() : null;
-        if (s.isEmpty()) throw error(where + ": empty path component");
-        if (s.equals(".") || s.equals("..")) throw error(where + ": path component '" + s + "' is not allowed");
-        if (s.indexOf('/') >= 0) throw error(where + ": path component '" + printable(s) + "' contains '/'");
-        if (s.indexOf('\0') >= 0) throw error(where + ": path component '" + printable(s) + "' contains NUL");
+        String problem = null;
+        if (s.isEmpty()) problem = "empty path component";
+        else if (s.equals(".") || s.equals("..")) problem = "path component '" + s + "' is not allowed";
+        else if (s.indexOf('/') >= 0) problem = "path component '" + printable(s) + "' contains '/'";
+        else if (s.indexOf('\0') >= 0) problem = "path component '" + printable(s) + "' contains NUL";
+        if (problem != null) throw error(at.get() + ": " + problem);
         return s;
     }
 
