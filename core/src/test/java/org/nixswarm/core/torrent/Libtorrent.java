@@ -57,9 +57,11 @@ def check(path, save_path):
     p.flags &= ~(lt.torrent_flags.auto_managed | lt.torrent_flags.paused)
     p.flags |= lt.torrent_flags.upload_mode
     h = ses.add_torrent(p)
-    # Seeding means every piece passed its hash check; on a mismatch it never gets there.
+    # A torrent starts in checking_resume_data, then checks the files; afterwards it is seeding
+    # when every piece passed its hash check, downloading otherwise.
+    checking = (lt.torrent_status.checking_resume_data, lt.torrent_status.checking_files)
     deadline = time.time() + 30
-    while time.time() < deadline and h.status().state != lt.torrent_status.seeding:
+    while time.time() < deadline and h.status().state in checking:
         time.sleep(0.05)
     s = h.status()
     pieces = list(s.pieces)

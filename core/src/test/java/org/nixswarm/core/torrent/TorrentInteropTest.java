@@ -116,7 +116,16 @@ class TorrentInteropTest {
             JsonNode check = lt.check(file, data);
             assertEquals(ours.pieceCount(), check.get("num_pieces").asInt());
             assertEquals(ours.pieceCount(), check.get("have").asInt(), "pads=" + pads + ": " + check);
+            assertEquals("seeding", check.get("state").asText());
         }
+        // Negative control: one flipped byte in the middle of f4 fails exactly one piece.
+        Path data = dir.resolve("datatrue");
+        Path f4 = data.resolve("nar/f4.nar.xz");
+        byte[] b = Files.readAllBytes(f4);
+        b[40_000] ^= 1;
+        Files.write(f4, b);
+        JsonNode check = lt.check(dir.resolve("checktrue.torrent"), data);
+        assertEquals(sampleBuilder(dir.resolve("again"), true).build().pieceCount() - 1, check.get("have").asInt(), check.toString());
     }
 
     @Test
