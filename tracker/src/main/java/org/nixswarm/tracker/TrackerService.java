@@ -61,7 +61,7 @@ public final class TrackerService {
     public void announce(AnnounceRequest r, byte[] address, boolean bothFamilies, PeerSelection out,
             TrackerMetrics.Transport transport) {
         checkAllowed(r.infoHash());
-        int want = r.numwant() < 0 ? config.defaultNumwant() : Math.min(r.numwant(), config.maxNumwant());
+        int want = Math.min(r.numwant() < 0 ? config.defaultNumwant() : r.numwant(), config.maxNumwant());
         if (r.event() == Event.STOPPED) want = 0;
         SwarmStore.Outcome outcome = store.announce(r.infoHash(), r.peerId(), address, r.port(), r.seeder(),
                 r.event(), want, bothFamilies, out);

@@ -47,7 +47,7 @@ final class HttpClient implements AutoCloseable {
         socket = new Socket(address.getAddress(), address.getPort());
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
-        in = socket.getInputStream();
+        in = new java.io.BufferedInputStream(socket.getInputStream(), 16384);
         out = socket.getOutputStream();
     }
 

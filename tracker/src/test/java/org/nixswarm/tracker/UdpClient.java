@@ -38,7 +38,7 @@ final class UdpClient implements AutoCloseable {
 
     /** The next datagram, or null on timeout. */
     ByteBuffer receive() throws IOException {
-        byte[] buf = new byte[65536];
+        byte[] buf = new byte[8192];
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         try {
             socket.receive(p);

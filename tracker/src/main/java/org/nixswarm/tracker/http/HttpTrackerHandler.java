@@ -1,7 +1,6 @@
 package org.nixswarm.tracker.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -65,7 +64,7 @@ final class HttpTrackerHandler extends ChannelInboundHandlerAdapter {
             response = failure(ctx, 500, "internal error", true, r);
         }
         if (response.close()) {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(response).addListener(LingeringClose.INSTANCE);
         } else {
             ctx.write(response, ctx.voidPromise());
         }
