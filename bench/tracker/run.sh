@@ -5,6 +5,8 @@
 # 127.0.0.1 only; wrk sends announces (announce.lua) over $SWARMS infohashes and
 # random peers with 2 threads and 64 connections. Prints announces/s of both and the ratio.
 # Usage: bench/tracker/run.sh [seconds per measurement, default 15]   (ROUNDS=3, SWARMS=10000)
+# Note: opentracker answers HTTP/1.0-style and closes the connection after every answer, so wrk
+# reconnects for each of its announces; our tracker keeps connections alive.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
