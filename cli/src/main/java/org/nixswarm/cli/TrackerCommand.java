@@ -61,6 +61,10 @@ public final class TrackerCommand implements Callable<Integer> {
             description = "close HTTP connections that complete no request for this long (default ${DEFAULT-VALUE})")
     int idleTimeout;
 
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "20000",
+            description = "open HTTP connections at most (default ${DEFAULT-VALUE})")
+    int maxConnections;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "I/O threads; 0 means one per processor (default ${DEFAULT-VALUE})")
     int threads;
@@ -82,6 +86,7 @@ public final class TrackerCommand implements Callable<Integer> {
                 .defaultNumwant(Math.min(50, maxNumwant))
                 .trustIpParam(trustIp)
                 .trustedProxies(proxies)
+                .maxConnections(maxConnections)
                 .idleTimeout(Duration.ofSeconds(idleTimeout))
                 .ioThreads(threads)
                 .build();

@@ -23,6 +23,7 @@ public enum ErrorKind {
     HEADER_TOO_LARGE("header_too_large"),
     URI_TOO_LONG("uri_too_long"),
     IDLE_TIMEOUT("idle_timeout"),
+    TOO_MANY_CONNECTIONS("too_many_connections"),
     UDP_MALFORMED("udp_malformed"),
     UDP_CONNECTION_ID("udp_connection_id"),
     UDP_ACTION("udp_action"),

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param maxSwarms swarms kept in total; announces that would create more are refused
  * @param trustIpParam whether the {@code ip} announce parameter replaces the source address
  * @param trustedProxies addresses whose {@code X-Forwarded-For} header names the real client
+ * @param maxConnections open HTTP connections at most; more are closed as soon as accepted
  * @param idleTimeout HTTP connections that complete no request within this time are closed
  * @param maxHeaderBytes the largest request head (request line and headers) accepted
  * @param maxRequestLineBytes the largest request line accepted
@@ -41,6 +42,7 @@ public record TrackerConfig(
         int maxSwarms,
         boolean trustIpParam,
         List<InetAddress> trustedProxies,
+        int maxConnections,
         Duration idleTimeout,
         int maxHeaderBytes,
         int maxRequestLineBytes,
@@ -63,6 +65,7 @@ public record TrackerConfig(
         positive("max peers per swarm", maxPeersPerSwarm);
         positive("max swarms", maxSwarms);
         positive("idle timeout", idleTimeout.toMillis());
+        positive("max connections", maxConnections);
         if (maxHeaderBytes < 256) throw new TrackerException("max header bytes must be at least 256, got " + maxHeaderBytes);
         if (maxRequestLineBytes < 128 || maxRequestLineBytes > maxHeaderBytes) {
             throw new TrackerException("max request line bytes must be between 128 and max header bytes, got "
@@ -92,6 +95,7 @@ public record TrackerConfig(
         b.maxSwarms = maxSwarms;
         b.trustIpParam = trustIpParam;
         b.trustedProxies = trustedProxies;
+        b.maxConnections = maxConnections;
         b.idleTimeout = idleTimeout;
         b.maxHeaderBytes = maxHeaderBytes;
         b.maxRequestLineBytes = maxRequestLineBytes;
@@ -118,6 +122,7 @@ public record TrackerConfig(
         private int maxSwarms = 1_000_000;
         private boolean trustIpParam;
         private List<InetAddress> trustedProxies = List.of();
+        private int maxConnections = 20_000;
         private Duration idleTimeout = Duration.ofSeconds(30);
         private int maxHeaderBytes = 8192;
         private int maxRequestLineBytes = 4096;
@@ -136,6 +141,7 @@ public record TrackerConfig(
         public Builder maxSwarms(int v) { maxSwarms = v; return this; }
         public Builder trustIpParam(boolean v) { trustIpParam = v; return this; }
         public Builder trustedProxies(List<InetAddress> v) { trustedProxies = v; return this; }
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
         public Builder maxHeaderBytes(int v) { maxHeaderBytes = v; return this; }
         public Builder maxRequestLineBytes(int v) { maxRequestLineBytes = v; return this; }
@@ -145,7 +151,7 @@ public record TrackerConfig(
 
         public TrackerConfig build() {
             return new TrackerConfig(http, udp, plan, interval, minInterval, defaultNumwant, maxNumwant,
-                    maxPeersPerSwarm, maxSwarms, trustIpParam, trustedProxies, idleTimeout, maxHeaderBytes,
+                    maxPeersPerSwarm, maxSwarms, trustIpParam, trustedProxies, maxConnections, idleTimeout, maxHeaderBytes,
                     maxRequestLineBytes, planPollInterval, ioThreads, clock);
         }
     }

@@ -324,6 +324,37 @@ class HttpTrackerTest {
     }
 
     @Test
+    void connectionsOverTheLimitAreClosed() throws Exception {
+        try (Tracker t = Tracker.start(TrackerConfig.builder()
+                .http(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).maxConnections(2).ioThreads(1).build());
+                HttpClient a = new HttpClient(t.httpAddress());
+                HttpClient b = new HttpClient(t.httpAddress())) {
+            assertEquals(200, a.get("/metrics").status());
+            assertEquals(200, b.get("/metrics").status());
+            try (HttpClient c = new HttpClient(t.httpAddress())) {
+                assertTrue(c.closedByServer(), "the third connection is closed");
+            }
+            assertEquals(1, t.metrics().errors(ErrorKind.TOO_MANY_CONNECTIONS));
+            a.close();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (true) {
+                HttpClient.Response r = null;
+                try (HttpClient d = new HttpClient(t.httpAddress())) {
+                    r = d.get("/metrics");
+                } catch (IOException e) {
+                    // closed: the server has not yet seen the first connection go
+                }
+                if (r != null) {
+                    assertEquals(200, r.status());
+                    break;
+                }
+                assertTrue(System.nanoTime() < deadline, "a place is free again after a connection closed");
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @Test
     void metricsArePrometheusText() throws IOException {
         byte[] ih = Query.hash(SWARM.incrementAndGet());
         get(plain, Query.announce(ih, Query.peerId(1), 7601, 0));

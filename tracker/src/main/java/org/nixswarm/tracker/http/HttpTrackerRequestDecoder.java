@@ -12,12 +12,13 @@ import org.nixswarm.tracker.ErrorKind;
  * them. Far smaller than a general HTTP codec: it keeps only the method, target and the headers
  * it needs, and it enforces the limits (request line, whole head) before buffering more. A head
  * it cannot frame yields one malformed request and the rest of the connection is discarded (the
- * handler answers and closes). Pipelined requests are framed one after another.
+ * handler answers and closes); so is whatever follows a request that asked to close. Pipelined requests are framed one after another.
  */
 final class HttpTrackerRequestDecoder extends ByteToMessageDecoder {
     private final int maxHeaderBytes;
     private final int maxRequestLineBytes;
-    private boolean failed;
+    /** Set after a head that cannot be framed or that ends the connection: the rest is discarded. */
+    private boolean done;
 
     HttpTrackerRequestDecoder(int maxHeaderBytes, int maxRequestLineBytes) {
         this.maxHeaderBytes = maxHeaderBytes;
@@ -26,13 +27,13 @@ final class HttpTrackerRequestDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        while (!failed && in.isReadable()) {
+        while (!done && in.isReadable()) {
             HttpTrackerRequest r = frame(in);
             if (r == null) return;
-            if (r.error() != null) failed = true;
+            if (r.error() != null || !r.keepAlive()) done = true;
             out.add(r);
         }
-        if (failed) in.skipBytes(in.readableBytes());
+        if (done) in.skipBytes(in.readableBytes());
     }
 
     /** One head from {@code in}, or null if it is not complete yet. */

@@ -26,6 +26,7 @@ public final class HttpTrackerServer implements AutoCloseable {
         TrackerConfig config = service.config();
         HttpTrackerHandler handler = new HttpTrackerHandler(service);
         HttpTrackerResponseEncoder encoder = new HttpTrackerResponseEncoder();
+        ConnectionLimit limit = new ConnectionLimit(config.maxConnections(), service.metrics());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(channelType)
@@ -36,6 +37,7 @@ public final class HttpTrackerServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline p = ch.pipeline();
+                        p.addLast("limit", limit);
                         p.addLast("encoder", encoder);
                         p.addLast("decoder", new HttpTrackerRequestDecoder(config.maxHeaderBytes(),
                                 config.maxRequestLineBytes()));
