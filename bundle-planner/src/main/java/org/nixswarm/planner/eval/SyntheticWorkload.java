@@ -25,8 +25,8 @@ import org.nixswarm.planner.graph.Sessions;
  * {@code -dev} (references the library; fetched by development shells). FileSize is log-normal,
  * fitted to the real cache.nixos.org sample (defaults: mu 9.96, sigma 2.91 of ln bytes).
  *
- * <p><b>Users.</b> Each client runs one of four base systems (the closure of a few dozen popular
- * applications, already on disk). A session installs 1–3 applications chosen by Zipf popularity
+ * <p><b>Users.</b> Half the clients are fresh machines (CI runners, containers) that hold nothing;
+ * the others run one of four base systems (the closure of ten popular applications, already on disk). A session installs 1–3 applications chosen by Zipf popularity
  * (their closures and man pages minus what the base system holds), or, one time in seven, opens
  * a development shell for one (the {@code -dev} outputs of its libraries and their closures).
  *
@@ -39,7 +39,7 @@ public final class SyntheticWorkload {
     public record Params(int paths, int sessions, long seed, double zipf, int releases, double changeFraction,
             double sizeMu, double sizeSigma) {
         public static Params of(int paths, int sessions, long seed) {
-            return new Params(paths, sessions, seed, 1.0, 1, 0.01, 9.96, 2.91);
+            return new Params(paths, sessions, seed, 1.0, 1, 0.002, 9.96, 2.91);
         }
 
         public Params withSizes(double mu, double sigma) {
@@ -87,8 +87,8 @@ public final class SyntheticWorkload {
 
         LogNormalDistribution size = new LogNormalDistribution(rng, prm.sizeMu(), prm.sizeSigma());
         LogNormalDistribution narRatio = new LogNormalDistribution(rng, Math.log(1 / 0.24), 0.5);
-        PoissonDistribution libRefs = new PoissonDistribution(rng, 3.0, 1e-12, 10_000);
-        PoissonDistribution appRefs = new PoissonDistribution(rng, 8.0, 1e-12, 10_000);
+        PoissonDistribution libRefs = new PoissonDistribution(rng, 3.5, 1e-12, 10_000);
+        PoissonDistribution appRefs = new PoissonDistribution(rng, 10.0, 1e-12, 10_000);
         ZipfDistribution libPick = new ZipfDistribution(rng, libs, 1.1);
         ZipfDistribution appPick = new ZipfDistribution(rng, apps, prm.zipf());
         int[] libByRank = permutation(rng, libs, libBase);
@@ -218,6 +218,7 @@ public final class SyntheticWorkload {
             }
         }
         int users = Math.max(1, prm.sessions() / 5);
+        boolean[] nothing = new boolean[n];
         Sessions[] out = new Sessions[prm.releases() + 1];
         int[] stamp = new int[n];
         Arrays.fill(stamp, -1);
@@ -229,7 +230,8 @@ public final class SyntheticWorkload {
             int made = 0, attempts = 0;
             while (made < target && attempts++ < target * 20) {
                 int user = rng.nextInt(users);
-                boolean[] h = held[user % profiles];
+                // half the clients are fresh machines (CI runners, containers) holding nothing yet
+                boolean[] h = user % 2 == 0 ? nothing : held[(user / 2) % profiles];
                 int gen = stampGen++;
                 IntList items = new IntList();
                 if (rng.nextInt(7) == 0) { // development shell
