@@ -20,7 +20,9 @@ import org.nixswarm.planner.graph.WeightedGraph;
  *   <li><b>Graph.</b> Each session adds weight {@code 1/(m-1)} between every pair of its m atoms
  *       (so a session contributes at most 1 to any atom's strength); sessions with many atoms
  *       link each atom to {@code d} successors on a seeded random cycle with weight {@code 1/(2d)},
- *       the same expectation with O(m) edges. Every References edge adds {@code closurePrior/outdeg}.</li>
+ *       the same expectation with O(m) edges. Every References edge adds {@code closurePrior/outdeg}.
+ *       Beyond 12 M session items a deterministic sample of sessions (weighted by the inverse of
+ *       the sampling rate) stands for all of them, so time and memory stay linear and bounded.</li>
  *   <li><b>Agglomeration.</b> Clusters merge greedily by cosine association
  *       {@code W(A,B)/sqrt(s(A)s(B))} (s = strength: sessions touching, plus prior), largest first,
  *       while the merged size stays within {@code maxBundle}. The normalisation is what keeps
@@ -104,6 +106,8 @@ public final class Clusterer {
 
     private long pushes;
     private static final int CANDIDATES = 6;
+    /** Session items the co-access graph is built from at most (a sample beyond). */
+    static final long SAMPLE_ITEMS = 12_000_000L;
 
     private static long trace(String what, long t0) {
         long now = System.nanoTime();
@@ -182,7 +186,11 @@ public final class Clusterer {
         IntList uItems = new IntList(1 << 16);
         IntList uWeight = new IntList();
         IntList buf = new IntList();
+        // past a budget of session items, co-access is estimated from a deterministic sample of
+        // sessions (each kept with probability keep, weighted 1/keep): linear time and memory
+        double keep = Math.min(1.0, (double) SAMPLE_ITEMS / Math.max(1, sessions.totalItems()));
         for (int s = 0; s < sessions.count(); s++) {
+            if (keep < 1.0 && Mix.unit(Mix.mix(cfg.seed() ^ 0x5A3E1L, s)) >= keep) continue;
             buf.clear();
             for (int i = sessions.off[s]; i < sessions.off[s + 1]; i++) {
                 int v = vertexOf[sessions.items[i]];
@@ -210,7 +218,7 @@ public final class Clusterer {
         int fullMax = 2 * d + 1;
         for (int u = 0; u < uWeight.size(); u++) {
             int from = uOff.get(u), to = uOff.get(u + 1), m = to - from;
-            float wt = uWeight.get(u);
+            float wt = (float) (uWeight.get(u) / keep);
             for (int i = from; i < to; i++) strength[uItems.get(i)] += wt;
             if (m < 2) continue;
             if (m <= fullMax) {
@@ -219,17 +227,20 @@ public final class Clusterer {
                     for (int j = i + 1; j < to; j++) pw.add(uItems.get(i), uItems.get(j), w);
                 }
             } else {
-                long[] keyed = new long[m];
+                // seeded Fisher-Yates shuffle of the (sorted, so input-order independent) members
+                int[] cyc = new int[m];
+                for (int i = 0; i < m; i++) cyc[i] = uItems.get(from + i);
                 long sh = Mix.mix(cfg.seed(), u * 0x9E3779B97F4A7C15L + m);
-                for (int i = 0; i < m; i++) {
-                    int v = uItems.get(from + i);
-                    keyed[i] = (Mix.mix(sh, v) & 0xffffffff00000000L) | v;
+                for (int i = m - 1; i > 0; i--) {
+                    sh = Mix.mix(sh + i);
+                    int j = (int) ((sh >>> 33) % (i + 1));
+                    int t = cyc[i];
+                    cyc[i] = cyc[j];
+                    cyc[j] = t;
                 }
-                Arrays.sort(keyed);
                 float w = wt / (2f * d);
                 for (int i = 0; i < m; i++) {
-                    int a = (int) keyed[i];
-                    for (int k = 1; k <= d; k++) pw.add(a, (int) keyed[(i + k) % m], w);
+                    for (int k = 1; k <= d; k++) pw.add(cyc[i], cyc[(i + k) % m], w);
                 }
             }
         }
