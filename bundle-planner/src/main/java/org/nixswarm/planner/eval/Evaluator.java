@@ -66,7 +66,7 @@ public final class Evaluator {
         Arrays.sort(sorted);
         double mean = sessions == 0 ? 0 : Arrays.stream(touched).asLongStream().sum() / (double) sessions;
         return new Metrics(name, nb, sessions, mean, percentile(sorted, 50), percentile(sorted, 95),
-                sessions == 0 ? 0 : lowerSum / sessions, requested, downloaded, hist, 0, 0);
+                sessions == 0 ? 0 : lowerSum / sessions, requested, downloaded, hist, 0, 0, 0);
     }
 
     static int percentile(int[] sorted, int pct) {

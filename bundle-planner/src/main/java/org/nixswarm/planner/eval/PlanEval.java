@@ -44,9 +44,7 @@ public final class PlanEval {
         int[] paths = IntStream.range(0, g.n).toArray();
         List<Metrics> out = new ArrayList<>();
         long max = cfg.maxBundle();
-        Timer t = Timer.start();
-        Assignment planned = BundlePlanner.plan(g, train, cfg);
-        out.add(Evaluator.evaluate("planner (co-access + closure)", g, planned, held, max).timed(t.ms(), t.peakHeap()));
+        out.add(timed("planner (co-access + closure)", g, held, max, () -> BundlePlanner.plan(g, train, cfg)));
         out.add(timed("closure post-order", g, held, max, () -> Baselines.closurePostOrder(g, paths, max)));
         out.add(timed("store-path name order", g, held, max, () -> Baselines.nameOrder(g, paths, max)));
         out.add(timed("random packing", g, held, max, () -> Baselines.random(g, paths, max, cfg.seed())));
@@ -66,10 +64,10 @@ public final class PlanEval {
         long max = cfg.maxBundle();
         Assignment base = BundlePlanner.plan(g0, train0, cfg);
         List<Metrics> inc = new ArrayList<>();
-        Timer t = Timer.start();
-        Assignment incremental = BundlePlanner.plan(g1, concat(train0, train1), cfg, base.bundles, base.pieceSize);
-        inc.add(Evaluator.evaluate("planner, incremental", g1, incremental, held1, max).timed(t.ms(), t.peakHeap()));
-        inc.add(timed("planner, from scratch", g1, held1, max, () -> BundlePlanner.plan(g1, concat(train0, train1), cfg)));
+        Sessions train = concat(train0, train1);
+        inc.add(timed("planner, incremental", g1, held1, max,
+                () -> BundlePlanner.plan(g1, train, cfg, base.bundles, base.pieceSize)));
+        inc.add(timed("planner, from scratch", g1, held1, max, () -> BundlePlanner.plan(g1, train, cfg)));
         Assignment post0 = Baselines.closurePostOrder(g0, IntStream.range(0, g0.n).toArray(), max);
         inc.add(timed("closure post-order, incremental", g1, held1, max, () -> {
             int[] rank = ClosureOrder.ranks(ClosureOrder.postOrder(g1));
@@ -98,19 +96,19 @@ public final class PlanEval {
             java.util.function.Supplier<Assignment> packing) {
         Timer t = Timer.start();
         Assignment a = packing.get();
-        long ms = t.ms();
-        return Evaluator.evaluate(name, g, a, held, max).timed(ms, t.peakHeap());
+        long ms = t.ms(), cpu = t.cpuMs(), heap = t.peakHeap();
+        return Evaluator.evaluate(name, g, a, held, max).timed(ms, cpu, heap);
     }
 
     public static void print(PrintStream out, String title, List<Metrics> rows) {
         out.println(title);
-        out.printf(Locale.ROOT, "%-34s %8s %8s %6s %6s %8s %9s %9s %9s %9s%n", "packing", "bundles", "touched",
-                "p50", "p95", "vs bound", "overhead", "time s", "heap MB", "sessions");
+        out.printf(Locale.ROOT, "%-34s %8s %8s %6s %6s %8s %9s %8s %8s %8s %9s%n", "packing", "bundles", "touched",
+                "p50", "p95", "vs bound", "overhead", "wall s", "cpu s", "heap MB", "sessions");
         for (Metrics m : rows) {
-            out.printf(Locale.ROOT, "%-34s %8d %8.2f %6d %6d %7.2fx %8.2f%% %9.1f %9d %9d%n", m.name(), m.bundles(),
+            out.printf(Locale.ROOT, "%-34s %8d %8.2f %6d %6d %7.2fx %8.2f%% %8.1f %8.1f %8d %9d%n", m.name(), m.bundles(),
                     m.meanTouched(), m.p50Touched(), m.p95Touched(),
                     m.meanLowerBound() == 0 ? 0 : m.meanTouched() / m.meanLowerBound(), m.overheadPercent(),
-                    m.millis() / 1000.0, m.peakHeapBytes() / 1_000_000, m.sessions());
+                    m.millis() / 1000.0, m.cpuMillis() / 1000.0, m.peakHeapBytes() / 1_000_000, m.sessions());
         }
         if (!rows.isEmpty()) {
             out.printf(Locale.ROOT, "lower bound ceil(session bytes / max bundle): mean %.2f bundles per session%n",
@@ -128,6 +126,11 @@ public final class PlanEval {
     /** Wall time and peak heap (sum of the heap pools' peaks since start). */
     static final class Timer {
         private final long t0 = System.nanoTime();
+        private final long c0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+
+        long cpuMs() {
+            return (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c0) / 1_000_000;
+        }
 
         static Timer start() {
             System.gc();
