@@ -39,9 +39,9 @@ public final class Planner {
     public PlanSummary run() {
         long t0 = System.nanoTime();
         BadInput bad = new BadInput(opt.strict());
-        SecretKey key = loadOrCreateKey(opt.keyFile());
         PreviousPlan prev = opt.previous() == null ? null : PreviousPlan.read(opt.previous());
         try (CacheSource cache = CacheSource.open(opt.cache(), opt.concurrency())) {
+            SecretKey key = loadOrCreateKey(opt.keyFile());
             List<String> hashes;
             if (opt.storePaths() != null) {
                 hashes = StorePathsList.read(opt.storePaths(), bad);

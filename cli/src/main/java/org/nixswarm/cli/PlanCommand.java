@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
 
 /** {@code nix-swarm plan}: cluster a binary cache into bundles and write torrents, manifest and index. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Cluster the store paths of a binary cache into 50-500 MB bundles from download logs and",
-                "the closure graph; write one torrent per bundle, manifest.json and the signed index.jsonl."})
+        description = "Cluster the store paths of a binary cache into 50-500 MB bundles from download logs and "
+                + "the closure graph; write one torrent per bundle, manifest.json and the signed index.jsonl.")
 public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--cache", required = true, paramLabel = "DIR|URL", description = "binary cache: directory, file:// or http(s):// URL")
     String cache;

@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
 
 /** {@code nix-swarm plan-eval}: the planner against baselines on held-out sessions. */
 @Command(name = "plan-eval", mixinStandardHelpOptions = true,
-        description = {"Plan on the sessions of four fifths of the clients, replay the other fifth: bundles touched",
-                "per session and bytes moved, against closure post-order, name order, random packing and one",
-                "torrent per path. Real data (--graph, --sessions) or a synthetic nixpkgs-like workload."})
+        description = "Plan on the sessions of four fifths of the clients, replay the other fifth: bundles touched "
+                + "per session and bytes moved, against closure post-order, name order, random packing and one "
+                + "torrent per path. Real data (--graph, --sessions) or a synthetic nixpkgs-like workload.")
 public final class PlanEvalCommand implements Callable<Integer> {
     @Option(names = "--graph", paramLabel = "F", description = "JSON of nix path-info --json --recursive")
     Path graph;

@@ -175,8 +175,9 @@ public final class Clusterer {
 
     private void buildGraph() {
         strength = new double[nv];
-        PairWeights pw = new PairWeights((int) Math.min(1 << 26,
-                Math.max(1024, sessions.totalItems() * cfg.sparsifyDegree() / 2 + g.refs.length)));
+        // start modest and grow: distinct pairs are far fewer than pair additions
+        PairWeights pw = new PairWeights((int) Math.min(1 << 21,
+                Math.max(1024, Math.min(sessions.totalItems(), SAMPLE_ITEMS) / 4 + g.refs.length)));
         // distinct vertex sets per session, deduplicated across sessions with a weight
         int[] stamp = new int[nv];
         Arrays.fill(stamp, -1);
