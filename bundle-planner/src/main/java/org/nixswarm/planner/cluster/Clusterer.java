@@ -33,6 +33,9 @@ import org.nixswarm.planner.graph.WeightedGraph;
  *       most weight with (if it has room); what has no such neighbour is packed in closure
  *       post-order (or, when planning incrementally, next to other paths tied to the same old bundle).</li>
  * </ol>
+ * <b>Order inside a bundle</b> follows the merge tree: when two clusters merge, the second's files
+ * go right after the first's, so the pairs that merged first (strongest co-access) end up adjacent;
+ * inside an atom, files are in closure post-order (dependencies first).
  * Frozen paths (already in an immutable bundle of a previous plan) are vertices that never merge:
  * they shape the weights and the leftover order but keep their bundle.
  * Deterministic: same input and seed, same bundles.
