@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             PlanCommand.class,
             PlanEvalCommand.class,
+            TrackerCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
