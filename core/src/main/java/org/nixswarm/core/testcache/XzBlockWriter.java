@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
+import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.FinishableOutputStream;
 import org.tukaani.xz.FinishableWrapperOutputStream;
 import org.tukaani.xz.LZMA2Options;
@@ -44,7 +45,8 @@ final class XzBlockWriter {
         LZMA2Options o = new LZMA2Options(preset);
         o.setDictSize(DICT_SIZE);
         ByteArrayOutputStream raw = new ByteArrayOutputStream(len / 3 + 64);
-        FinishableOutputStream lz = o.getOutputStream(new FinishableWrapperOutputStream(raw));
+        // the array cache spares the encoder's buffers from being allocated again for every small block
+        FinishableOutputStream lz = o.getOutputStream(new FinishableWrapperOutputStream(raw), BasicArrayCache.getInstance());
         lz.write(data, off, len);
         lz.finish();
         return new Precompressed(raw.toByteArray(), len, Crc64.of(data, off, len));
