@@ -204,7 +204,9 @@ public final class TestCacheGenerator {
             default -> {
                 if (r.nextInt(20) != 0) refs.add(0); // glibc under nearly everything
                 if (r.nextInt(2) == 0) refs.add(1);
-                refs.add(i / 2 + r.nextInt(i - i / 2)); // a recent path: closures grow deep
+                // a recent path (openssl or later, depth >= 2): every closure from here on is >= 3 deep, and grows
+                int from = Math.max(3, i / 2);
+                refs.add(from + r.nextInt(i - from));
                 int extra = r.nextInt(8) == 0 ? 5 + r.nextInt(40) : r.nextInt(4); // a heavy tail of fan-out
                 for (int k = 0; k < extra; k++) refs.add(r.nextInt(i));
             }

@@ -11,6 +11,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nixswarm.core.nar.Xz;
+import org.nixswarm.core.narinfo.NarInfo;
+import org.nixswarm.core.store.Hash;
 import org.nixswarm.core.sign.SecretKey;
 import org.nixswarm.core.store.StorePath;
 import org.nixswarm.core.testing.RealNix;
@@ -31,6 +33,7 @@ class RealNixSubstitutionTest {
         TestCache cache = cache();
         TestCache.Entry top = cache.deepest();
         assertTrue(top.depth() >= 3, "closure depth " + top.depth());
+        recompressWithXz(cache, top);
         try (StaticHttpServer server = new StaticHttpServer(cache.dir()).start(0)) {
             RealNix nix = RealNix.in(tmp).substituter(server.baseUrl()).trust(cache.publicKey().toNixFormat());
             nix.realise(top.storePath().toString()).assertOk();
@@ -40,7 +43,8 @@ class RealNixSubstitutionTest {
             for (StorePath p : closure) {
                 assertTrue(Files.exists(nix.physicalPath(p.toString()), java.nio.file.LinkOption.NOFOLLOW_LINKS), p + " realised");
                 byte[] ours;
-                try (InputStream in = Xz.decompressing(Files.newInputStream(cache.dir().resolve(cache.entry(p).url())))) {
+                NarInfo served = NarInfo.readFile(cache.dir().resolve(p.hashPart() + ".narinfo"));
+                try (InputStream in = Xz.decompressing(Files.newInputStream(cache.dir().resolve(served.url())))) {
                     ours = in.readAllBytes();
                 }
                 assertArrayEquals(ours, nix.dump(p.toString()), "Nix's copy of " + p + " is our NAR");
@@ -49,6 +53,24 @@ class RealNixSubstitutionTest {
             assertTrue(server.recentRequests().stream().anyMatch(r -> r.path().equals("/nix-cache-info")));
             assertTrue(server.recentRequests().stream().allMatch(r -> r.status() == 200 || r.path().endsWith(".narinfo")));
         }
+    }
+
+    /**
+     * Replaces the path's .nar.xz (written by the generator's block writer) with one from
+     * {@link Xz#compress} at Nix's default preset, re-signed: Nix must read that too.
+     */
+    private static void recompressWithXz(TestCache cache, TestCache.Entry e) throws Exception {
+        byte[] nar;
+        try (InputStream in = Xz.decompressing(Files.newInputStream(cache.dir().resolve(e.url())))) {
+            nar = in.readAllBytes();
+        }
+        byte[] xz = Xz.compress(nar, Xz.DEFAULT_PRESET);
+        Hash fileHash = Hash.sha256(xz);
+        String url = "nar/" + fileHash.toBase32() + ".nar.xz";
+        Files.write(cache.dir().resolve(url), xz);
+        SecretKey key = TestCacheGenerator.create(24).withSeed(7).key();
+        NarInfo info = e.narInfo().withUrl(url).withFileHash(fileHash).withFileSize(xz.length).withSignature(key);
+        Files.write(cache.dir().resolve(e.storePath().hashPart() + ".narinfo"), info.printBytes());
     }
 
     @Test
