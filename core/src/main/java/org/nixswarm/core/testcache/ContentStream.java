@@ -1,7 +1,6 @@
 package org.nixswarm.core.testcache;
 
 import java.io.InputStream;
-import java.util.SplittableRandom;
 
 /**
  * File contents for generated store paths: deterministic for a seed, cheap to make, and about as
@@ -14,7 +13,7 @@ final class ContentStream extends InputStream {
     static final double FRESH = 0.16;
     private static final int HISTORY = 64 * 1024;
 
-    private final SplittableRandom random;
+    private final Rng random;
     private final byte[] history = new byte[HISTORY];
     private int historyFill;
     private long left;
@@ -23,7 +22,7 @@ final class ContentStream extends InputStream {
     private int chunkLen;
 
     ContentStream(long seed, long size) {
-        this.random = new SplittableRandom(seed);
+        this.random = new Rng(seed);
         this.left = size;
     }
 

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.nixswarm.core.nar.NarWriter;
 import org.nixswarm.core.store.StorePath;
@@ -36,7 +35,7 @@ final class GeneratedTree {
 
     private GeneratedTree() {}
 
-    static Node build(StorePath path, List<StorePath> references, long narSize, SplittableRandom r) throws IOException {
+    static Node build(StorePath path, List<StorePath> references, long narSize, Rng r) throws IOException {
         String name = path.name().replaceAll("[^A-Za-z0-9]", "");
         if (name.isEmpty()) name = "pkg";
         if (narSize < 4096 && r.nextInt(3) == 0) {
@@ -83,7 +82,7 @@ final class GeneratedTree {
     }
 
     /** Spreads what the NAR framing leaves of {@code narSize} over the tree's generated files. */
-    private static Node withSizes(Node tree, long narSize, SplittableRandom r) throws IOException {
+    private static Node withSizes(Node tree, long narSize, Rng r) throws IOException {
         long framing = narSize(tree);
         long budget = Math.max(0, narSize - framing);
         List<File> files = new ArrayList<>();

@@ -1,6 +1,5 @@
 package org.nixswarm.core.testcache;
 
-import java.util.SplittableRandom;
 
 /**
  * NarSize as cache.nixos.org has it: the inverse CDF of the 978 real narinfos in
@@ -32,7 +31,7 @@ final class NarSizeDistribution {
         return Math.round(Math.exp(log));
     }
 
-    static long draw(SplittableRandom r) {
+    static long draw(Rng r) {
         return quantile(r.nextDouble());
     }
 }

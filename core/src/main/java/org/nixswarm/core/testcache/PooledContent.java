@@ -2,7 +2,6 @@ package org.nixswarm.core.testcache;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.SplittableRandom;
 
 /**
  * One generated file's contents: pool blocks chosen by the seed, largest first, then fewer than
@@ -12,7 +11,7 @@ import java.util.SplittableRandom;
 final class PooledContent extends InputStream {
     private final ContentPool pool;
     private final PooledXzOutput xz;
-    private final SplittableRandom random;
+    private final Rng random;
     private long left;
     private byte[] current = new byte[0];
     private int pos;
@@ -20,7 +19,7 @@ final class PooledContent extends InputStream {
     PooledContent(ContentPool pool, PooledXzOutput xz, long seed, long size) {
         this.pool = pool;
         this.xz = xz;
-        this.random = new SplittableRandom(seed);
+        this.random = new Rng(seed);
         this.left = size;
     }
 

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -165,7 +164,7 @@ public final class TestCacheGenerator {
     }
 
     private List<Planned> plan() {
-        SplittableRandom r = new SplittableRandom(seed);
+        Rng r = new Rng(seed);
         List<Planned> plan = new ArrayList<>(paths);
         Set<String> hashes = new HashSet<>();
         Set<String> names = new HashSet<>();
@@ -192,7 +191,7 @@ public final class TestCacheGenerator {
     }
 
     /** Indexes of earlier paths that path {@code i} references. */
-    private static TreeSet<Integer> references(int i, SplittableRandom r) {
+    private static TreeSet<Integer> references(int i, Rng r) {
         TreeSet<Integer> refs = new TreeSet<>();
         switch (i) {
             case 0 -> { }
@@ -214,7 +213,7 @@ public final class TestCacheGenerator {
         return refs;
     }
 
-    private static String name(int i, SplittableRandom r, Set<String> used) {
+    private static String name(int i, Rng r, Set<String> used) {
         String base;
         if (i < BASE.length) {
             base = BASE[i];
@@ -227,7 +226,7 @@ public final class TestCacheGenerator {
     }
 
     private NarInfo writeNar(Path dir, Planned p, int index) throws IOException {
-        SplittableRandom r = new SplittableRandom(p.contentSeed());
+        Rng r = new Rng(p.contentSeed());
         GeneratedTree.Node tree = GeneratedTree.build(p.path(), p.references(), p.narSize(), r);
         Path tmp = dir.resolve("nar").resolve(".tmp-" + index);
         MessageDigest fileSha = HashAlgorithm.SHA256.newDigest();

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -148,7 +148,7 @@ class TestCacheGeneratorTest {
         List<Long> real = new ArrayList<>();
         for (String text : SampleNarInfos.cacheNixosOrgSample()) real.add(NarInfo.parse(text).narSize());
         real.sort(null);
-        SplittableRandom r = new SplittableRandom(9);
+        Rng r = new Rng(9);
         List<Long> drawn = new ArrayList<>();
         for (int i = 0; i < 20_000; i++) drawn.add(NarSizeDistribution.draw(r));
         drawn.sort(null);
