@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             PlanCommand.class,
             PlanEvalCommand.class,
+            TestCacheCommand.class,
             TrackerCommand.class,
         })
 public final class Main implements Runnable {
