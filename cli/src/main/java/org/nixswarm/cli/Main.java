@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             TrackerCommand.class,
+            PlanCommand.class,
+            PlanEvalCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
