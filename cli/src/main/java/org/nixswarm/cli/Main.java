@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             TrackerCommand.class,
             PlanCommand.class,
             PlanEvalCommand.class,
+            SimulateCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
