@@ -43,7 +43,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--volunteers", defaultValue = "0.01", description = "fraction of peers that volunteer (default: ${DEFAULT-VALUE})")
     double volunteers;
 
-    @Option(names = "--budget-gb", defaultValue = "4", description = "each volunteer's seed budget (default: ${DEFAULT-VALUE})")
+    @Option(names = "--budget-gb", defaultValue = "2", description = "each volunteer's seed budget (default: ${DEFAULT-VALUE})")
     double budgetGb;
 
     @Option(names = "--fetches-per-hour", defaultValue = "0.15", description = "closure fetches per online hour of a peer (default: ${DEFAULT-VALUE})")

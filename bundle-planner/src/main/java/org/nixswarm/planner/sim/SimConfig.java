@@ -64,7 +64,7 @@ public record SimConfig(int peers, double days, long seed, double onlineHours, d
     }
 
     public static SimConfig defaults(int peers, double days, long seed) {
-        return new SimConfig(peers, days, seed, 2.0, 10.0, 0.6, 0.15, 0.01, 4.0, 72.0, 4.0, 10.0, 100.0,
+        return new SimConfig(peers, days, seed, 2.0, 10.0, 0.6, 0.15, 0.01, 2.0, 72.0, 4.0, 10.0, 100.0,
                 40.0, 40.0, 25.0, 30.0, 0.5, 1000.0, 4, 50);
     }
 

@@ -22,9 +22,10 @@ import org.nixswarm.planner.graph.Sessions;
  *
  * <p><b>Fetching a file.</b> The client looks the path up in the index (one round trip) and, the
  * first time in a session that it needs a bundle, announces to the tracker (two round trips), which
- * returns up to {@code numwant} random members of the bundle's swarm. Among those that are online
- * and hold the file, a peer's first byte arrives after three round trips (TCP, BitTorrent
- * handshake, request), its upload backlog and one 16 KiB block at its upload cap. Peers that beat
+ * returns up to {@code numwant} random online members of the bundle's swarm. Among those that hold
+ * the file, a peer's first byte arrives after three round trips (TCP, BitTorrent
+ * handshake, request; one if the session already downloaded from that peer), its upload backlog
+ * and one 16 KiB block at its upload cap. Peers that beat
  * the race deadline serve the file, striped over the fastest few in proportion to their caps; each
  * one's uplink is then busy (a FIFO of bytes at its cap). Otherwise the web seed (the cache) serves
  * it: one CDN round trip plus 10 ms on a kept-alive connection — the same figure as the reference,
@@ -65,13 +66,17 @@ public final class Simulation {
     private final long[][] joined;
     private final int[] stamp;
     private int stampGen;
+    private final long[] connectedIn; // the fetch session in which this peer was last connected to
+
     // volunteers (ids 0..nVol-1)
     private final boolean[][] seeds;
     private final long[] seedBytes;
     private final boolean[] filledOnce;
     private final long budget;
     // bundles
-    private final IntList[] members;
+    /** Online members of each swarm (what the tracker hands out) and each peer's slot in them. */
+    private final IntList[] onlineMembers;
+    private final int[][] onlineSlot;
     private final int[] seeders;
     private final long[] announced;
     private long sessionId;
@@ -107,6 +112,8 @@ public final class Simulation {
         holds = new long[n][];
         joined = new long[n][];
         stamp = new int[n];
+        connectedIn = new long[n];
+        Arrays.fill(connectedIn, -1);
         double sigma = cfg.latencySigma();
         for (int p = 0; p < n; p++) {
             double r = attr.nextDouble();
@@ -119,8 +126,9 @@ public final class Simulation {
         seedBytes = new long[nVol];
         filledOnce = new boolean[nVol];
         budget = (long) (cfg.volunteerBudgetGb() * 1e9);
-        members = new IntList[nb];
-        for (int b = 0; b < nb; b++) members[b] = new IntList(4);
+        onlineMembers = new IntList[nb];
+        for (int b = 0; b < nb; b++) onlineMembers[b] = new IntList(4);
+        onlineSlot = new int[nb][];
         seeders = new int[nb];
         announced = new long[nb];
         Arrays.fill(announced, -1);
@@ -189,6 +197,7 @@ public final class Simulation {
         double median = (vol ? cfg.volunteerOnlineHours() : cfg.onlineHours()) * HOUR;
         push(t + median * Math.exp(gauss(churnRng)), LEAVE, p, ep);
         if (cfg.fetchesPerOnlineHour() > 0) push(t + exp(fetchRng, HOUR / cfg.fetchesPerOnlineHour()), FETCH, p, ep);
+        forJoined(p, b -> announce(p, b));
         if (vol) {
             for (int b = 0; b < nb; b++) if (seeds[p][b]) seeders[b]++;
             push(t, VOLUNTEER, p, ep);
@@ -199,6 +208,7 @@ public final class Simulation {
         if (!online[p]) return;
         online[p] = false;
         epoch[p]++;
+        forJoined(p, b -> expire(p, b));
         if (p < nVol) {
             for (int b = 0; b < nb; b++) if (seeds[p][b]) seeders[b]--;
         }
@@ -222,7 +232,36 @@ public final class Simulation {
     private void joinSwarm(int p, int b) {
         if (bit(joined[p], b)) return;
         joined[p] = setBit(joined[p], b, nb);
-        members[b].add(p);
+        if (online[p]) announce(p, b);
+    }
+
+    private void forJoined(int p, java.util.function.IntConsumer f) {
+        long[] set = joined[p];
+        if (set == null) return;
+        for (int w = 0; w < set.length; w++) {
+            for (long bits = set[w]; bits != 0; bits &= bits - 1) f.accept((w << 6) + Long.numberOfTrailingZeros(bits));
+        }
+    }
+
+    private void announce(int p, int b) {
+        if (onlineSlot[b] == null) {
+            onlineSlot[b] = new int[n];
+            Arrays.fill(onlineSlot[b], -1);
+        }
+        if (onlineSlot[b][p] >= 0) return;
+        onlineSlot[b][p] = onlineMembers[b].size();
+        onlineMembers[b].add(p);
+    }
+
+    private void expire(int p, int b) {
+        int slot = onlineSlot[b][p];
+        if (slot < 0) return;
+        IntList l = onlineMembers[b];
+        int last = l.get(l.size() - 1);
+        l.set(slot, last);
+        onlineSlot[b][last] = slot;
+        l.truncate(l.size() - 1);
+        onlineSlot[b][p] = -1;
     }
 
     private void fetch(int p, double now) {
@@ -244,16 +283,17 @@ public final class Simulation {
             int want = (int) Math.min(best.length, Math.max(1, (size + plan.pieceSize[b] - 1) / plan.pieceSize[b]));
             int found = 0;
             boolean anyHolder = false;
-            IntList m = members[b];
+            IntList m = onlineMembers[b];
             int draws = Math.min(m.size(), cfg.numwant());
             int gen = ++stampGen;
             for (int d = 0; d < draws; d++) {
                 int c = m.size() <= cfg.numwant() ? m.get(d) : m.get(pickRng.nextInt(m.size()));
-                if (c == p || stamp[c] == gen || !online[c]) continue;
+                if (c == p || stamp[c] == gen) continue;
                 stamp[c] = gen;
                 if (!hasFile(c, x, b)) continue;
                 anyHolder = true;
-                double tc = lookup + 3 * (lat[c] + lat[p]) + Math.max(0, busy[c] - now) + BLOCK / up[c];
+                int trips = connectedIn[c] == sid ? 1 : 3;
+                double tc = lookup + trips * (lat[c] + lat[p]) + Math.max(0, busy[c] - now) + BLOCK / up[c];
                 if (tc > lookup + cfg.raceDeadlineMs() / 1000) continue;
                 // insertion into the few fastest
                 int k = Math.min(found, want - 1);
@@ -280,6 +320,7 @@ public final class Simulation {
                 for (int k = 0; k < found; k++) {
                     int c = best[k];
                     busy[c] = Math.max(now, busy[c]) + size * (up[c] / capSum) / up[c];
+                    connectedIn[c] = sid;
                 }
                 hPeer += size;
             }
@@ -369,7 +410,7 @@ public final class Simulation {
     private void addSeed(int p, int b, double now) {
         long bytes = bundleBytes[b];
         int src = -1;
-        IntList m = members[b];
+        IntList m = onlineMembers[b];
         for (int i = 0; i < m.size(); i++) {
             int c = m.get(i);
             if (c != p && c < nVol && online[c] && seeds[c][b] && (src < 0 || busy[c] < busy[src])) src = c;
