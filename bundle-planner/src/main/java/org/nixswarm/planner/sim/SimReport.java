@@ -23,6 +23,8 @@ public final class SimReport {
                 cfg.peers(), Math.round(cfg.volunteerFraction() * cfg.peers()), cfg.volunteerBudgetGb(),
                 Math.round(cfg.volunteerFraction() * cfg.peers()) * cfg.volunteerBudgetGb() * GB / w.catalogueBytes(),
                 cfg.days(), cfg.seed());
+        out.printf(Locale.ROOT, "bundles larger than a volunteer's budget (never seeded whole): %d%n",
+                w.bundlesLargerThan((long) (cfg.volunteerBudgetGb() * GB)));
         for (SimResult r : runs) {
             out.printf(Locale.ROOT, "%npolicy %s: %,d closure fetches, %,d files, simulated in %.1f s%n", r.policy().label(),
                     r.sessions(), r.ttfbMs().length, r.wallSeconds());
@@ -73,6 +75,7 @@ public final class SimReport {
         root.put("paths", w.graph.n);
         root.put("catalogueBytes", w.catalogueBytes());
         root.put("bundles", w.plan.count());
+        root.put("bundlesLargerThanBudget", w.bundlesLargerThan((long) (cfg.volunteerBudgetGb() * GB)));
         root.put("requestPoolSessions", w.requests.count());
         List<Object> rs = new ArrayList<>();
         for (SimResult r : runs) {
