@@ -92,7 +92,7 @@ public final class Clusterer {
         return new Clusterer(g, sessions, frozenOf, frozenCount, cfg, rank).run();
     }
 
-    private static final boolean TRACE = Boolean.getBoolean("nixswarm.planner.trace");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Clusterer.class);
 
     private List<int[]> run() {
         long t = System.nanoTime();
@@ -114,7 +114,7 @@ public final class Clusterer {
 
     private static long trace(String what, long t0) {
         long now = System.nanoTime();
-        if (TRACE) System.err.printf("clusterer: %s in %d ms%n", what, (now - t0) / 1_000_000);
+        if (LOG.isDebugEnabled()) LOG.debug("clusterer: {} in {} ms", what, (now - t0) / 1_000_000);
         return now;
     }
 
