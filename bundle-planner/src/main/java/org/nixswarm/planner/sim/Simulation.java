@@ -164,6 +164,22 @@ public final class Simulation {
                 sessions, (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * FileSize bytes of every file every peer holds from its own fetches, counted from the holdings
+     * alone: peers never evict and never fetch a file twice, so after {@link #run()} this equals the
+     * client bytes served by peers and origin together.
+     */
+    public long heldFileBytes() {
+        long sum = 0;
+        for (long[] set : holds) {
+            if (set == null) continue;
+            for (int w = 0; w < set.length; w++) {
+                for (long bits = set[w]; bits != 0; bits &= bits - 1) sum += g.fileSize[(w << 6) + Long.numberOfTrailingZeros(bits)];
+            }
+        }
+        return sum;
+    }
+
     private void push(double t, int type, int peer, int ep) {
         queue.add(new Event(t, seq++, type, peer, ep));
     }
