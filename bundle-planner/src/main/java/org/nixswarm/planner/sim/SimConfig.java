@@ -53,10 +53,12 @@ public record SimConfig(int peers, double days, long seed, double onlineHours, d
             bad("rates, budgets, latencies and the race deadline must not be negative");
         }
         if (days > 60) bad("days must be at most 60, got " + days);
+        // swarm membership is kept as one int per peer and bundle
+        if (peers > 200_000) bad("peers must be at most 200000, got " + peers);
     }
 
     private static void positive(String what, double v) {
-        if (!(v > 0)) bad(what + " must be positive, got " + v);
+        if (!(v > 0)) bad(what + " must be positive, got " + (v == Math.rint(v) && !Double.isInfinite(v) ? Long.toString((long) v) : Double.toString(v)));
     }
 
     private static void bad(String msg) {
