@@ -186,10 +186,10 @@ public final class SwarmClient implements AutoCloseable {
                     return r;
                 }
             } catch (IOException e) {
-                throw new ClientException("upstream cache unavailable: " + e.getMessage(), e);
+                throw new ClientException("upstream cache " + upstream.baseUrl() + " unavailable: " + describe(e), e);
             }
         }
-        if (failure != null) throw new ClientException("index unavailable and upstream does not have " + storeHash + ": " + failure.getMessage(), failure);
+        if (failure != null) throw new ClientException("index unavailable and upstream does not have " + storeHash + ": " + describe(failure), failure);
         negative.put(storeHash, System.nanoTime() + config.negativeTtl().toNanos());
         throw new NotFoundException(storeHash + " is in no bundle and not upstream");
     }
@@ -317,6 +317,10 @@ public final class SwarmClient implements AutoCloseable {
             for (int n; (n = in.read(buf)) > 0; ) f.append(ByteBuffer.wrap(buf, 0, n));
         }
         f.finishStream();
+    }
+
+    static String describe(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     @Override

@@ -70,7 +70,9 @@ final class NarStreamer {
                 done();
                 return;
             }
-            long available = file.servableBytes();
+            // the last byte waits for the FileHash verdict: with Content-Length framing, a client that
+            // has every byte considers the response good, so a bad file must end short
+            long available = file.isComplete() ? file.size() : Math.min(file.servableBytes(), file.size() - 1);
             if (position >= available) return; // the listener wakes us when more is verified
             int n = (int) Math.min(CHUNK, available - position);
             ByteBuf buf = Unpooled.buffer(n, n);
