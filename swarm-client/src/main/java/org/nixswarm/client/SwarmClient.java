@@ -49,6 +49,7 @@ public final class SwarmClient implements AutoCloseable {
     private final Map<String, Long> negative = new ConcurrentHashMap<>();
     private final Map<String, NarFile> downloading = new ConcurrentHashMap<>();
     private final ExecutorService workers;
+    private volatile boolean closing;
 
     public SwarmClient(ClientConfig config) {
         this.config = config;
@@ -223,7 +224,9 @@ public final class SwarmClient implements AutoCloseable {
                 if (r.inBundle() && fromBundle(r, f)) return;
                 fromUpstream(r, f);
             } catch (Throwable e) {
-                f.fail(e instanceof ClientException ? e : new ClientException(n.fileName() + ": " + e.getMessage(), e));
+                // shutting down is not a failure: the partial file stays for the next run to resume
+                if (closing) return;
+                f.fail(e instanceof ClientException ? e : new ClientException(n.fileName() + ": " + describe(e), e));
             }
         });
         return f;
@@ -325,6 +328,7 @@ public final class SwarmClient implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         workers.shutdownNow();
         try {
             swarm.close();

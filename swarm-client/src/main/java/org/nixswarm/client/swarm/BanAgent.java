@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Remembers which peer sent the blocks of each piece, so that a piece that fails its hash bans its
+ * Remembers which peer sent the blocks of each piece (told by {@link RecordingDataWorker}), so that a piece that fails its hash bans its
  * senders from that bundle's swarm; banned peers are disconnected whenever they show up again.
  * Bt 1.10 drops a bad piece but keeps talking to whoever sent it.
  */
@@ -41,8 +41,12 @@ public final class BanAgent {
             close(context.getConnectionKey());
             return;
         }
-        senders.computeIfAbsent(context.getTorrentId(), k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(piece.getPieceIndex(), k -> ConcurrentHashMap.newKeySet()).add(from);
+    }
+
+    void blockFrom(TorrentId torrent, bt.net.Peer peer, int piece) {
+        InetSocketAddress from = new InetSocketAddress(peer.getInetAddress(), Math.max(0, peer.getPort()));
+        senders.computeIfAbsent(torrent, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(piece, k -> ConcurrentHashMap.newKeySet()).add(from);
     }
 
     @Produces
@@ -83,6 +87,7 @@ public final class BanAgent {
     }
 
     private static InetSocketAddress address(MessageContext context) {
-        return new InetSocketAddress(context.getPeer().getInetAddress(), context.getPeer().getPort());
+        // an incoming peer's listening port may be unknown (-1): then it is known by address only
+        return new InetSocketAddress(context.getPeer().getInetAddress(), Math.max(0, context.getPeer().getPort()));
     }
 }

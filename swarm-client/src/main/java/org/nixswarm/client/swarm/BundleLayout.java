@@ -111,7 +111,7 @@ public final class BundleLayout {
         if (e.offset() % pieceLength != 0) return false;
         long end = Math.min((long) endPiece(e) * pieceLength, totalSize);
         for (Entry o : entries) {
-            if (o == e || o.pad() || o.size() == 0) continue;
+            if (o.index() == e.index() || o.pad() || o.size() == 0) continue;
             if (o.offset() < end && o.offset() + o.size() > e.offset()) return false;
         }
         return true;

@@ -78,7 +78,8 @@ public final class BundleSession implements AutoCloseable {
      * Starts downloading {@code file} (entry {@code e}) from peers: resumes from the pieces on disk
      * after re-hashing them. The caller races the web seed against this.
      */
-    public void want(BundleLayout.Entry e, NarFile file) throws IOException {
+    public void want(BundleLayout.Entry asked, NarFile file) throws IOException {
+        BundleLayout.Entry e = layout.entry(asked.index());
         if (e.pad() || !layout.isolated(e)) {
             throw new ClientException("bundle " + layout.infohash() + ": file " + e.path() + " does not start on a piece boundary");
         }

@@ -70,10 +70,10 @@ final class NarUnit implements StorageUnit {
 
     @Override
     public int writeBlock(ByteBufferView buffer, long offset) {
-        ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
-        buffer.transferTo(copy);
-        copy.flip();
-        return writeBlock(copy, offset);
+        // (ByteBufferView.transferTo(ByteBuffer) copies the other way, into the view)
+        byte[] copy = new byte[buffer.remaining()];
+        buffer.get(copy);
+        return writeBlock(ByteBuffer.wrap(copy), offset);
     }
 
     @Override

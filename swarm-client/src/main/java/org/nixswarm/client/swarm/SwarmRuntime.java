@@ -2,9 +2,14 @@ package org.nixswarm.client.swarm;
 
 import bt.Bt;
 import bt.data.ChunkVerifier;
+import bt.module.ServiceModule;
+import bt.service.IRuntimeLifecycleBinder;
+import bt.torrent.TorrentRegistry;
+import bt.torrent.data.BlockCache;
+import bt.torrent.data.DataWorker;
+import bt.torrent.data.DefaultDataWorker;
 import bt.metainfo.IMetadataService;
 import bt.metainfo.Torrent;
-import bt.module.ServiceModule;
 import bt.net.IPeerConnectionPool;
 import bt.protocol.crypto.EncryptionPolicy;
 import bt.runtime.BtClient;
@@ -68,6 +73,13 @@ public final class SwarmRuntime implements AutoCloseable {
             @Singleton
             public ChunkVerifier verifier() {
                 return verifier;
+            }
+
+            @Provides
+            @Singleton
+            public DataWorker dataWorker(IRuntimeLifecycleBinder lifecycle, TorrentRegistry registry, ChunkVerifier v,
+                                         BlockCache blockCache, Config c) {
+                return new RecordingDataWorker(new DefaultDataWorker(lifecycle, registry, v, blockCache, c), bans);
             }
         };
         try {
