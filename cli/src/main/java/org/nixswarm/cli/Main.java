@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         description = "A peer-to-peer layer for the Nix binary cache: bundles, tracker, index and substituter.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ServeCommand.class,
+            FetchCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
