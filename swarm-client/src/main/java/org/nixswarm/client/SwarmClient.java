@@ -75,6 +75,7 @@ public final class SwarmClient implements AutoCloseable {
         loadKnown();
         try {
             this.swarm = new SwarmRuntime(cache, config.swarm());
+            swarm.setExtraTrackers(config.trackers());
         } catch (RuntimeException e) {
             workers.shutdownNow();
             cache.close();

@@ -113,4 +113,19 @@ class SubstituterTest {
             assertTrue(status >= 500, "got " + status);
         }
     }
+
+    @Test
+    void privatePathsAreNeverLookedUpOutside() throws Exception {
+        try (TestBundle b = new TestBundle(tmp.resolve("cache"), new long[] {1000}, 16384, 5)) {
+            Path priv = tmp.resolve("private");
+            Files.writeString(priv, b.hash(0) + "\n");
+            ClientConfig cfg = config(tmp.resolve("client"), b).withPrivatePaths(PrivatePaths.load(priv));
+            try (SwarmClient c = new SwarmClient(cfg);
+                 SubstituterServer s = new SubstituterServer(c, new InetSocketAddress("127.0.0.1", 0))) {
+                long before = b.upstream.requestCount();
+                assertEquals(404, get(s.url() + "/" + b.hash(0) + ".narinfo").statusCode());
+                assertEquals(before, b.upstream.requestCount(), "the upstream was not asked");
+            }
+        }
+    }
 }

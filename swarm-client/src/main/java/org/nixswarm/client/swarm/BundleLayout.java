@@ -7,6 +7,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import org.nixswarm.client.ClientException;
 import org.nixswarm.core.FormatException;
+import org.nixswarm.core.bencode.BValue;
+import org.nixswarm.core.bencode.BencodeDecoder;
+import org.nixswarm.core.bencode.BencodeEncoder;
 import org.nixswarm.core.torrent.Torrent;
 import org.nixswarm.core.torrent.TorrentFile;
 
@@ -64,6 +67,24 @@ public final class BundleLayout {
         }
         return new BundleLayout(infohash, bytes.clone(), t.pieceLength(), List.copyOf(hashes), List.copyOf(entries),
                 t.totalLength(), List.copyOf(new LinkedHashSet<>(t.urlList())), List.copyOf(new LinkedHashSet<>(t.trackers())));
+    }
+
+    /**
+     * The torrent with {@code extra} trackers appended as one more BEP 12 tier. The announce keys
+     * sit outside the info dictionary, so the infohash (and the swarm) stay the same.
+     */
+    public byte[] torrentBytesWithTrackers(List<String> extra) {
+        List<String> missing = extra.stream().filter(t -> !trackers.contains(t)).toList();
+        if (missing.isEmpty()) return torrentBytes.clone();
+        BValue.BDict top = (BValue.BDict) BencodeDecoder.decode(torrentBytes);
+        java.util.Map<String, BValue> m = new java.util.TreeMap<>(top.entries());
+        List<BValue> tiers = new ArrayList<>();
+        if (top.get("announce-list") instanceof BValue.BList l) tiers.addAll(l.values());
+        else if (top.get("announce") instanceof BValue.BBytes a) tiers.add(new BValue.BList(List.of(a)));
+        tiers.add(new BValue.BList(missing.stream().map(t -> (BValue) BValue.BBytes.of(t)).toList()));
+        m.put("announce-list", new BValue.BList(tiers));
+        if (!m.containsKey("announce")) m.put("announce", BValue.BBytes.of(missing.get(0)));
+        return BencodeEncoder.encode(new BValue.BDict(m));
     }
 
     static byte[] sha1(byte[] data) {

@@ -59,7 +59,7 @@ public final class BundleSession implements AutoCloseable {
 
     synchronized void start() {
         if (client != null) return;
-        torrent = swarm.parseTorrent(layout.torrentBytes());
+        torrent = swarm.parseTorrent(layout.torrentBytesWithTrackers(swarm.extraTrackers()));
         client = swarm.newClient(this, torrent,
                 f -> isPad(f.getPathElements()) ? FilePriority.SKIP : FilePriority.NORMAL_PRIORITY);
         client.startAsync();

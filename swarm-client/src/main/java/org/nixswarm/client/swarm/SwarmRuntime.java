@@ -102,6 +102,17 @@ public final class SwarmRuntime implements AutoCloseable {
         return e.getMessage();
     }
 
+    private volatile java.util.List<String> extraTrackers = java.util.List.of();
+
+    /** Trackers announced to for every bundle, besides each torrent's own ({@code --tracker}). */
+    public void setExtraTrackers(java.util.List<String> trackers) {
+        this.extraTrackers = java.util.List.copyOf(trackers);
+    }
+
+    java.util.List<String> extraTrackers() {
+        return extraTrackers;
+    }
+
     public int peerPort() {
         return options.peerPort();
     }
