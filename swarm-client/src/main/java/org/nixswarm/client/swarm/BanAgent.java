@@ -49,9 +49,19 @@ public final class BanAgent {
                 .computeIfAbsent(piece, k -> ConcurrentHashMap.newKeySet()).add(from);
     }
 
+    /**
+     * Runs before Bt's choker for every connection. Besides dropping banned peers it keeps every
+     * other peer unchoked: Bt chokes a peer as soon as it loses interest and then refuses to
+     * unchoke it for 10 s, which is exactly the pattern of a client fetching one file after
+     * another from the same bundle (measured: 5 s median per 100 KB path instead of milliseconds).
+     */
     @Produces
     public void produce(Consumer<Message> messages, MessageContext context) {
-        if (isBanned(context.getTorrentId(), address(context))) close(context.getConnectionKey());
+        if (isBanned(context.getTorrentId(), address(context))) {
+            close(context.getConnectionKey());
+            return;
+        }
+        context.getConnectionState().setShouldChoke(false);
     }
 
     void pieceVerified(TorrentId torrent, int piece) {
