@@ -54,9 +54,8 @@ class SegmentTest {
             r.nextBytes(k);
             if (!expected.containsKey(HexFormat.of().formatHex(k))) assertNull(s.get(k));
         }
-        for (String hex : List.of("1212", "12120", "abcd", "00000", "ffff", "7f3")) {
+        for (String hex : List.of("1212", "12120", "abcd", "00000", "ffff", "7f3", "12", "0", "f", "a5")) {
             int bits = hex.length() * 4;
-            if (bits < 16) continue;
             byte[] prefix = new byte[20];
             byte[] given = HexFormat.of().parseHex(hex.length() % 2 == 0 ? hex : hex + "0");
             System.arraycopy(given, 0, prefix, 0, given.length);

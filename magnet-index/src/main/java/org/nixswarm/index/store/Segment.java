@@ -136,13 +136,15 @@ public final class Segment {
 
     /**
      * The positions {@code [from, to)} of every key starting with the first {@code bits} bits of
-     * {@code prefix} (16 ≤ bits ≤ 160).
+     * {@code prefix} (1 ≤ bits ≤ 160).
      */
     public int[] range(byte[] prefix, int bits) {
-        int p = SegmentFormat.prefix16(prefix);
+        if (bits < 1 || bits > 160) throw new IllegalArgumentException("prefix bits " + bits);
+        int lowMask = (1 << (16 - Math.min(bits, 16))) - 1;
+        int p = SegmentFormat.prefix16(prefix) & ~lowMask;
         int lo = index.getInt(4 * p);
-        int hi = index.getInt(4 * (p + 1));
-        if (bits == 16) return new int[] {lo, hi};
+        int hi = index.getInt(4 * ((p | lowMask) + 1));
+        if (bits <= 16) return new int[] {lo, hi};
         int from = lo;
         while (from < hi && comparePrefix(from, prefix, bits) < 0) from++;
         int to = from;
