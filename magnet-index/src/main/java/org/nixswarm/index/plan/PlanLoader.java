@@ -68,7 +68,7 @@ public final class PlanLoader {
             LOG.warn("{}", report.summary());
             report.problems().forEach(p -> LOG.warn("  {}", p));
         } else {
-            LOG.info("{}", report.summary());
+            LOG.debug("{}", report.summary());
         }
         return new LoadedPlan(planDir, manifest, segment, report);
     }
