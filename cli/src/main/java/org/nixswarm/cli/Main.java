@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             IndexCommand.class,
+            PlanCommand.class,
+            PlanEvalCommand.class,
+            TestCacheCommand.class,
             TrackerCommand.class,
         })
 public final class Main implements Runnable {
