@@ -16,6 +16,11 @@ import picocli.CommandLine.Command;
             PlanEvalCommand.class,
             TestCacheCommand.class,
             TrackerCommand.class,
+            PlanCommand.class,
+            PlanEvalCommand.class,
+            SimulateCommand.class,
+            ServeCommand.class,
+            FetchCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
