@@ -16,8 +16,6 @@ import picocli.CommandLine.Command;
             PlanEvalCommand.class,
             TestCacheCommand.class,
             TrackerCommand.class,
-            PlanCommand.class,
-            PlanEvalCommand.class,
             SimulateCommand.class,
             ServeCommand.class,
             FetchCommand.class,
