@@ -14,6 +14,9 @@ let
   self = {
     inherit lib;
     writeText = name: text: builtins.toFile name text;
+    runCommand = name: env: script: drv name { inherit env script; };
+    curl = drv "curl-8.11.0" { };
+    netcat = drv "libressl-4.0.0-nc" { };
     makeWrapper = drv "make-shell-wrapper-hook" { };
     jdk17_headless = drv "openjdk-headless-17.0.13+11" { };
     maven = drv "maven-3.9.9" { } // {
