@@ -25,8 +25,9 @@ maven.buildMavenPackage {
     src = ../.;
     filter = path: type:
       let base = baseNameOf (toString path); in
-      !(type == "directory" && lib.elem base [ "target" ".git" "nixos" "bench" ])
-      && !(lib.elem base [ "flake.nix" "flake.lock" "result" ]);
+      !(type == "directory" && lib.elem base [ "target" "nixos" ])
+      # .git is a file in a git worktree; result is nix-build's symlink.
+      && !(lib.elem base [ ".git" "flake.nix" "flake.lock" "result" ]);
   };
 
   mvnHash = lib.fakeHash; # fill in on first build, see above

@@ -7,7 +7,8 @@ let
   pkgs = import ./pkgs.nix lib;
   utils = import ./utils.nix lib;
   eval = import ./modules.nix lib {
-    modules = [ ./nixos-base.nix ../../module.nix configuration ];
+    # As on a real machine: configuration.nix first, the module it imports after it.
+    modules = [ ./nixos-base.nix configuration ../../module.nix ];
     specialArgs = { inherit pkgs utils; };
   };
   inherit (eval) config;
