@@ -104,6 +104,9 @@ class NixosModuleTest {
         assertEquals("nix-serve-p2p", c.get("StateDirectory").asText());
         assertEquals("0700", c.get("StateDirectoryMode").asText());
         assertEquals("/var/lib/nix-serve-p2p", c.get("WorkingDirectory").asText());
+        // The cache lives in the state directory systemd creates for the dynamic user.
+        List<String> argv = SystemdExecLine.parse(c.get("ExecStart").asText());
+        assertEquals("/var/lib/" + c.get("StateDirectory").asText(), argv.get(argv.indexOf("--cache-dir") + 1));
         assertEquals("on-failure", c.get("Restart").asText());
         assertEquals("strict", c.get("ProtectSystem").asText());
         for (String on : List.of("ProtectHome", "NoNewPrivileges", "PrivateTmp", "PrivateDevices",
