@@ -61,6 +61,7 @@ class NixosCommandLineTest {
         int port = freePort();
         int peerPort = freePort();
         upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        // The upstream cache and the index in one: neither knows any path (404), as for a new path.
         upstream.createContext("/", ex -> {
             byte[] body = ex.getRequestURI().getPath().equals("/nix-cache-info")
                     ? "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 40\n".getBytes(StandardCharsets.UTF_8)
@@ -83,11 +84,11 @@ class NixosCommandLineTest {
                     seedBudget = "0";
                     upstream = "%s";
                     trackers = [ "http://127.0.0.1:%d/announce" ];
-                    indexUrl = "http://127.0.0.1:%d";
+                    indexUrl = "%s";
                     indexPublicKey = "%s";
                     privatePaths = [ "*-secret-*" ];
                   }; }
-                """.formatted(port, peerPort, up, freePort(), freePort(), NixosModuleTest.PLANNER_KEY));
+                """.formatted(port, peerPort, up, freePort(), up, NixosModuleTest.PLANNER_KEY));
         List<String> argv = localCommand(NixosModuleTest.args(r.at("/services/nix-serve-p2p")));
         Process p = start(argv);
 
