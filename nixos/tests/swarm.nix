@@ -100,12 +100,12 @@ in
         publisher.succeed(
             "mkdir -p /var/www/cache /var/lib/nix-swarm",
             "nix copy --to 'file:///var/www/cache?compression=xz&secret-key=/etc/nix-swarm-test/cache.sec' ${payload}",
-            # The flags of `plan` beyond --cache and --out are those the planner documents for
-            # trackers, the web seed URL and its signing key.
+            # The web seed is the cache as the peers reach it, not the directory it was read from.
             "nix-swarm plan --cache /var/www/cache --out /var/lib/nix-swarm/plan"
-            " --cache-url http://publisher/ --tracker http://publisher:6969/announce"
-            " --key /etc/nix-swarm-test/planner.sec",
+            " --web-seed http://publisher/ --tracker http://publisher:6969/announce"
+            " --key /etc/nix-swarm-test/planner.sec --trusted-key ${cacheKey.public} --strict",
             "test -s /var/lib/nix-swarm/plan/index.jsonl",
+            "grep -qx '${plannerKey.public}' /var/lib/nix-swarm/plan/planner-key.pub",
             "chmod -R a+rX /var/www/cache /var/lib/nix-swarm",
         )
         publisher.systemctl("start nix-serve-p2p-tracker.service nix-serve-p2p-index.service")
