@@ -47,6 +47,7 @@ let
     ++ concatMap (t: [ "--tracker" t ]) cfg.trackers
     ++ optionals (cfg.indexUrl != null) [ "--index" cfg.indexUrl ]
     ++ optionals (cfg.indexPublicKey != null) [ "--index-key" cfg.indexPublicKey ]
+    ++ concatMap (k: [ "--upstream-key" k ]) cfg.upstreamPublicKeys
     ++ optionals (cfg.privatePaths != [ ]) [ "--private-paths" "${privatePathsFile}" ]
     ++ cfg.extraArgs;
 
@@ -140,8 +141,8 @@ in
 
     port = mkOption {
       type = types.port;
-      default = 8380;
-      description = "Port of the local substituter that Nix asks first; it listens on 127.0.0.1 only.";
+      default = 37515;
+      description = "Port of the local substituter that Nix asks first (the default of `nix-swarm serve`); it listens on 127.0.0.1 only.";
     };
 
     peerPort = mkOption {
@@ -208,6 +209,13 @@ in
       type = types.str;
       default = "https://cache.nixos.org";
       description = "The binary cache that stays the source of truth: narinfos, and the web seed when peers are missing or slow.";
+    };
+
+    upstreamPublicKeys = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "cache.nixos.org-1:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY=" ];
+      description = "Narinfo signing keys the substituter itself requires before it fetches anything (Nix checks `trusted-public-keys` in any case). Empty: the substituter leaves the check to Nix.";
     };
 
     privatePaths = mkOption {

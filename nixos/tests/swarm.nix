@@ -38,6 +38,7 @@ let
       trackers = [ "http://publisher:6969/announce" ];
       indexUrl = "http://publisher:8390";
       indexPublicKey = plannerKey.public;
+      upstreamPublicKeys = [ cacheKey.public ];
       maxUploadSpeed = "50M";
       cacheSize = "1G";
     };
@@ -116,12 +117,12 @@ in
     with subtest("the peers run the substituter, first in Nix's list, upstream kept"):
         for peer in (peer1, peer2):
             peer.wait_for_unit("nix-serve-p2p.service")
-            peer.wait_for_open_port(8380)
-            peer.succeed("curl -sf http://127.0.0.1:8380/nix-cache-info | grep -q 'StoreDir: /nix/store'")
-            peer.succeed("grep -E '^substituters = http://127.0.0.1:8380 https://cache.nixos.org/' /etc/nix/nix.conf")
+            peer.wait_for_open_port(37515)
+            peer.succeed("curl -sf http://127.0.0.1:37515/nix-cache-info | grep -q 'StoreDir: /nix/store'")
+            peer.succeed("grep -E '^substituters = http://127.0.0.1:37515 https://cache.nixos.org/' /etc/nix/nix.conf")
             peer.fail("nix-store --check-validity ${payload}")
         # The substituter listens on loopback only; the peer port is open.
-        publisher.fail("curl -sf --max-time 5 http://peer1:8380/nix-cache-info")
+        publisher.fail("curl -sf --max-time 5 http://peer1:37515/nix-cache-info")
         publisher.wait_until_succeeds("nc -z peer1 6881")
 
     with subtest("peer1 realises the closure while the cache is up"):

@@ -86,9 +86,10 @@ class NixosCommandLineTest {
                     trackers = [ "http://127.0.0.1:%d/announce" ];
                     indexUrl = "%s";
                     indexPublicKey = "%s";
+                    upstreamPublicKeys = [ "%s" ];
                     privatePaths = [ "*-secret-*" ];
                   }; }
-                """.formatted(port, peerPort, up, freePort(), up, NixosModuleTest.PLANNER_KEY));
+                """.formatted(port, peerPort, up, freePort(), up, NixosModuleTest.PLANNER_KEY, NixosModuleTest.CACHE_KEY));
         List<String> argv = localCommand(NixosModuleTest.args(r.at("/services/nix-serve-p2p")));
         Process p = start(argv);
 

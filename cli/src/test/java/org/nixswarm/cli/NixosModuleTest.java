@@ -78,7 +78,7 @@ class NixosModuleTest {
         JsonNode r = nix.module("{ services.nix-serve-p2p.enable = true; }");
         JsonNode svc = r.at("/services/nix-serve-p2p");
         assertEquals(List.of("serve",
-                "--listen", "127.0.0.1:8380",
+                "--listen", "127.0.0.1:37515",
                 "--peer-port", "6881",
                 "--cache-dir", "/var/lib/nix-serve-p2p",
                 "--cache-size", "10G",
@@ -87,7 +87,7 @@ class NixosModuleTest {
                 "--seed-budget", "0",
                 "--upstream", "https://cache.nixos.org"), args(svc));
         // Local first, cache.nixos.org (NixOS adds it with mkAfter) still there; keys untouched.
-        assertEquals(List.of("http://127.0.0.1:8380", CACHE_NIXOS_ORG), list(r.get("substituters")));
+        assertEquals(List.of("http://127.0.0.1:37515", CACHE_NIXOS_ORG), list(r.get("substituters")));
         assertEquals(List.of(CACHE_KEY), list(r.get("trustedPublicKeys")));
         // Closed firewall by default; no server-side services.
         assertEquals(List.of(), list(r.at("/firewall/allowedTCPPorts")));
@@ -141,10 +141,11 @@ class NixosModuleTest {
                     indexUrl = "http://index.example:8390";
                     indexPublicKey = "%s";
                     upstream = "https://mirror.example/nix";
+                    upstreamPublicKeys = [ "%s" "mirror.example-1:AAAA" ];
                     privatePaths = [ "*-secret-*" "0c0wqc2ma1x7rmgf9a5hpb6ipbj1s7sa" ];
                     extraArgs = [ "--verbose" ];
                   }; }
-                """.formatted(PLANNER_KEY));
+                """.formatted(PLANNER_KEY, CACHE_KEY));
         List<String> args = args(r.at("/services/nix-serve-p2p"));
         int pp = args.indexOf("--private-paths");
         String privateFile = args.get(pp + 1);
@@ -163,6 +164,8 @@ class NixosModuleTest {
                 "--tracker", "udp://t2.example:6969",
                 "--index", "http://index.example:8390",
                 "--index-key", PLANNER_KEY,
+                "--upstream-key", CACHE_KEY,
+                "--upstream-key", "mirror.example-1:AAAA",
                 "--private-paths", privateFile,
                 "--verbose"), args);
         // openFirewall opens the peer port only, TCP and UDP; never the substituter's port.
@@ -178,7 +181,7 @@ class NixosModuleTest {
                   nix.settings.substituters = [ "https://a.example" "https://b.example" ];
                   nix.settings.trusted-public-keys = [ "a.example-1:AAAA" ]; }
                 """);
-        assertEquals(List.of("http://127.0.0.1:8380", "https://a.example", "https://b.example", CACHE_NIXOS_ORG),
+        assertEquals(List.of("http://127.0.0.1:37515", "https://a.example", "https://b.example", CACHE_NIXOS_ORG),
                 list(r.get("substituters")));
         assertEquals(List.of("a.example-1:AAAA", CACHE_KEY), list(r.get("trustedPublicKeys")));
     }
@@ -340,8 +343,9 @@ class NixosModuleTest {
             assertEquals("http://publisher:6969/announce", args.get(args.indexOf("--tracker") + 1));
             assertEquals("http://publisher:8390", args.get(args.indexOf("--index") + 1));
             assertEquals(PLANNER_KEY, args.get(args.indexOf("--index-key") + 1));
+            assertEquals("swarm-test-cache-1:00xiL5XkjqLICx5AqCuSktkudFs9+ard0eg1PwOzulw=", args.get(args.indexOf("--upstream-key") + 1));
             assertEquals(List.of(6881), list(n.at("/firewall/allowedTCPPorts")));
-            assertEquals(List.of("http://127.0.0.1:8380", CACHE_NIXOS_ORG), list(n.get("substituters")));
+            assertEquals(List.of("http://127.0.0.1:37515", CACHE_NIXOS_ORG), list(n.get("substituters")));
             assertTrue(list(n.get("trustedPublicKeys")).contains("swarm-test-cache-1:00xiL5XkjqLICx5AqCuSktkudFs9+ard0eg1PwOzulw="));
         }
         JsonNode pub = nodes.get("publisher");
