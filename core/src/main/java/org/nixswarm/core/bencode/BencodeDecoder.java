@@ -49,18 +49,38 @@ public final class BencodeDecoder {
         int start = pos;
         pos++; // 'i'
         int end = indexOf('e');
-        String digits = ascii(pos, end);
-        if (!digits.matches("-?(0|[1-9][0-9]*)") || digits.equals("-0")) {
+        // Hand-parsed rather than with a regex: torrents with many files hold millions of integers.
+        int i = pos;
+        boolean negative = i < end && in[i] == '-';
+        if (negative) i++;
+        boolean canonical = i < end && (in[i] != '0' || i + 1 == end) && !(negative && in[i] == '0');
+        for (int j = i; j < end && canonical; j++) {
+            if (in[j] < '0' || in[j] > '9') canonical = false;
+        }
+        if (!canonical) {
+            String digits = ascii(pos, end);
             pos = start;
             throw error("malformed integer 'i" + truncate(digits) + "e'");
         }
-        if (digits.length() > 20) throw error("integer too long");
-        long v;
-        try {
-            v = Long.parseLong(digits);
-        } catch (NumberFormatException e) {
-            pos = start;
-            throw error("integer out of range: " + truncate(digits));
+        if (end - pos > 20) throw error("integer too long");
+        long v = 0;
+        for (int j = i; j < end; j++) {
+            int d = in[j] - '0';
+            // Accumulate negatively so that Long.MIN_VALUE fits.
+            if (v < (Long.MIN_VALUE + d) / 10) {
+                String digits = ascii(pos, end);
+                pos = start;
+                throw error("integer out of range: " + truncate(digits));
+            }
+            v = v * 10 - d;
+        }
+        if (!negative) {
+            if (v == Long.MIN_VALUE) {
+                String digits = ascii(pos, end);
+                pos = start;
+                throw error("integer out of range: " + truncate(digits));
+            }
+            v = -v;
         }
         pos = end + 1;
         return new BValue.BInt(v);
@@ -69,11 +89,15 @@ public final class BencodeDecoder {
     private byte[] string() {
         int start = pos;
         int colon = indexOf(':');
-        String digits = ascii(pos, colon);
-        if (!digits.matches("0|[1-9][0-9]*") || digits.length() > 10) {
-            throw error("malformed string length '" + truncate(digits) + "'");
+        boolean canonical = colon > pos && colon - pos <= 10 && (in[pos] != '0' || colon == pos + 1);
+        long len = 0;
+        for (int j = pos; j < colon && canonical; j++) {
+            if (in[j] < '0' || in[j] > '9') canonical = false;
+            len = len * 10 + (in[j] - '0');
         }
-        long len = Long.parseLong(digits);
+        if (!canonical) {
+            throw error("malformed string length '" + truncate(ascii(pos, colon)) + "'");
+        }
         if (len > in.length - (colon + 1)) {
             pos = start;
             throw error("string of " + len + " bytes runs past the end of input");

@@ -17,7 +17,9 @@ public final class BencodeEncoder {
     public static void write(BValue value, ByteArrayOutputStream out) {
         // Java 17: no pattern matching for switch yet, so an instanceof chain over the sealed type.
         if (value instanceof BValue.BInt i) {
-            ascii(out, "i" + i.value() + "e");
+            out.write('i');
+            number(out, i.value());
+            out.write('e');
         } else if (value instanceof BValue.BBytes b) {
             bytes(out, b.bytes());
         } else if (value instanceof BValue.BList l) {
@@ -36,8 +38,28 @@ public final class BencodeEncoder {
     }
 
     private static void bytes(ByteArrayOutputStream out, byte[] b) {
-        ascii(out, b.length + ":");
+        number(out, b.length);
+        out.write(':');
         out.write(b, 0, b.length);
+    }
+
+    /** Decimal digits straight into the output: no String per integer (torrents hold millions). */
+    private static void number(ByteArrayOutputStream out, long v) {
+        if (v == Long.MIN_VALUE) {
+            ascii(out, Long.toString(v));
+            return;
+        }
+        if (v < 0) {
+            out.write('-');
+            v = -v;
+        }
+        byte[] digits = new byte[19];
+        int at = digits.length;
+        do {
+            digits[--at] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        out.write(digits, at, digits.length - at);
     }
 
     private static void ascii(ByteArrayOutputStream out, String s) {

@@ -36,7 +36,7 @@ import org.nixswarm.core.store.StorePath;
  * in a set), joined by commas.
  */
 public final class NarInfo {
-    /** Far above real narinfos (one with 3,690 references is 190 KB); bounds what a peer can make us parse. */
+    /** Far above real narinfos (the one with 3,691 references is 208 KB); bounds what a peer can make us parse. */
     public static final int MAX_SIZE = 4 << 20;
     public static final int MAX_FIELDS = 1000;
     public static final int MAX_REFERENCES = 100_000;
@@ -309,6 +309,7 @@ public final class NarInfo {
         return print();
     }
 
+    /** Equal when the texts are equal (two texts Nix reads alike, e.g. base16 vs base32 NarHash, differ). */
     @Override
     public boolean equals(Object o) {
         return o instanceof NarInfo n && n.fields.equals(fields);
@@ -323,6 +324,11 @@ public final class NarInfo {
 
     public StorePath storePath() {
         return storePath;
+    }
+
+    /** The name a binary cache serves it under: {@code <hash part>.narinfo}. */
+    public String fileName() {
+        return storePath.hashPart() + ".narinfo";
     }
 
     public String url() {

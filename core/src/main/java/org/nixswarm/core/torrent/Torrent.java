@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.nixswarm.core.FormatException;
 import org.nixswarm.core.bencode.BValue;
 import org.nixswarm.core.bencode.BencodeDecoder;
@@ -293,11 +294,17 @@ public final class Torrent {
      * directory.
      */
     static String component(byte[] raw, String where) {
-        String s = utf8(raw, where);
-        if (s.isEmpty()) throw error(where + ": empty path component");
-        if (s.equals(".") || s.equals("..")) throw error(where + ": path component '" + s + "' is not allowed");
-        if (s.indexOf('/') >= 0) throw error(where + ": path component '" + printable(s) + "' contains '/'");
-        if (s.indexOf('\0') >= 0) throw error(where + ": path component '" + printable(s) + "' contains NUL");
+        return component(raw, () -> where);
+    }
+
+    private static String component(byte[] raw, Supplier<String> at) {
+        String s = utf8(raw, at);
+        String problem = null;
+        if (s.isEmpty()) problem = "empty path component";
+        else if (s.equals(".") || s.equals("..")) problem = "path component '" + s + "' is not allowed";
+        else if (s.indexOf('/') >= 0) problem = "path component '" + printable(s) + "' contains '/'";
+        else if (s.indexOf('\0') >= 0) problem = "path component '" + printable(s) + "' contains NUL";
+        if (problem != null) throw error(at.get() + ": " + problem);
         return s;
     }
 
@@ -317,22 +324,32 @@ public final class Torrent {
         Set<String> dirPaths = new HashSet<>();
         long offset = 0;
         for (int i = 0; i < list.size(); i++) {
-            String where = "info.files[" + i + "]";
-            if (!(list.get(i) instanceof BValue.BDict f)) throw error(where + ": must be a dictionary");
-            long length = integer(f, "length", where + ".");
-            if (length < 0) throw error(where + ".length: negative (" + length + ")");
-            if (length > MAX_TOTAL_SIZE - offset) {
-                throw error(where + ".length: total size exceeds the limit of " + MAX_TOTAL_SIZE + " bytes");
+            // Messages are built only on failure: a bundle may list a hundred thousand files.
+            int fi = i;
+            Supplier<String> where = () -> "info.files[" + fi + "]";
+            if (!(list.get(i) instanceof BValue.BDict f)) throw error(where.get() + ": must be a dictionary");
+            BValue lengthValue = f.get("length");
+            if (!(lengthValue instanceof BValue.BInt lengthInt)) {
+                throw error(where.get() + (lengthValue == null ? ": missing 'length'" : ".length: must be an integer"));
             }
-            List<BValue> rawPath = list(f, "path", where + ".");
-            if (rawPath.isEmpty()) throw error(where + ".path: empty list");
-            List<String> path = new ArrayList<>(rawPath.size());
-            for (int j = 0; j < rawPath.size(); j++) {
-                String at = where + ".path[" + j + "]";
-                if (!(rawPath.get(j) instanceof BValue.BBytes b)) throw error(at + ": must be a byte string");
+            long length = lengthInt.value();
+            if (length < 0) throw error(where.get() + ".length: negative (" + length + ")");
+            if (length > MAX_TOTAL_SIZE - offset) {
+                throw error(where.get() + ".length: total size exceeds the limit of " + MAX_TOTAL_SIZE + " bytes");
+            }
+            BValue pathValue = f.get("path");
+            if (!(pathValue instanceof BValue.BList rawPath)) {
+                throw error(where.get() + (pathValue == null ? ": missing 'path'" : ".path: must be a list"));
+            }
+            if (rawPath.values().isEmpty()) throw error(where.get() + ".path: empty list");
+            List<String> path = new ArrayList<>(rawPath.values().size());
+            for (int j = 0; j < rawPath.values().size(); j++) {
+                int pj = j;
+                Supplier<String> at = () -> where.get() + ".path[" + pj + "]";
+                if (!(rawPath.values().get(j) instanceof BValue.BBytes b)) throw error(at.get() + ": must be a byte string");
                 path.add(component(b.bytes(), at));
             }
-            String attr = attributes(f, where + ".");
+            String attr = f.has("attr") ? attributes(f, where.get() + ".") : "";
             TorrentFile file = new TorrentFile(i, path, length, offset, attr);
             // Pads may share a path (libtorrent names them .pad/<size>); clients never write them out.
             if (!file.isPad()) checkNoClash(file, filePaths, dirPaths, where);
@@ -343,17 +360,17 @@ public final class Torrent {
     }
 
     /** Two files at one path, or a file where another needs a directory, would overwrite each other. */
-    private static void checkNoClash(TorrentFile f, Set<String> filePaths, Set<String> dirPaths, String where) {
+    private static void checkNoClash(TorrentFile f, Set<String> filePaths, Set<String> dirPaths, Supplier<String> where) {
         String full = f.pathString();
         if (dirPaths.contains(full) || !filePaths.add(full)) {
-            throw error(where + ".path: '" + printable(full) + "' is already used by another file or directory");
+            throw error(where.get() + ".path: '" + printable(full) + "' is already used by another file or directory");
         }
         StringBuilder dir = new StringBuilder();
         for (int j = 0; j < f.path().size() - 1; j++) {
             if (j > 0) dir.append('/');
             dir.append(f.path().get(j));
             String d = dir.toString();
-            if (filePaths.contains(d)) throw error(where + ".path: directory '" + printable(d) + "' is also a file");
+            if (filePaths.contains(d)) throw error(where.get() + ".path: directory '" + printable(d) + "' is also a file");
             dirPaths.add(d);
         }
     }
@@ -442,6 +459,18 @@ public final class Torrent {
     }
 
     private static String utf8(byte[] raw, String where) {
+        return utf8(raw, () -> where);
+    }
+
+    private static String utf8(byte[] raw, Supplier<String> where) {
+        boolean ascii = true;
+        for (byte b : raw) {
+            if (b < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) return new String(raw, StandardCharsets.ISO_8859_1);
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -449,7 +478,7 @@ public final class Torrent {
                     .decode(ByteBuffer.wrap(raw))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw error(where + ": not valid UTF-8");
+            throw error(where.get() + ": not valid UTF-8");
         }
     }
 

@@ -62,4 +62,31 @@ class BencodeTest {
         FormatException e = assertThrows(FormatException.class, () -> BencodeDecoder.decode(b("2000000000:x")));
         assertTrue(e.getMessage().contains("runs past the end"), e.getMessage());
     }
+
+    @Test
+    void integersAtTheEdgesOfLong() {
+        String[] ok = {"i9223372036854775807e", "i-9223372036854775808e", "i-1e", "i10e", "i-10e", "i1000000000000e"};
+        long[] values = {Long.MAX_VALUE, Long.MIN_VALUE, -1, 10, -10, 1_000_000_000_000L};
+        for (int i = 0; i < ok.length; i++) {
+            assertEquals(values[i], ((BValue.BInt) BencodeDecoder.decode(b(ok[i]))).value(), ok[i]);
+            assertEquals(ok[i], new String(BencodeEncoder.encode(BValue.of(values[i])), StandardCharsets.ISO_8859_1));
+        }
+        String[][] bad = {
+            {"i9223372036854775808e", "integer out of range"},
+            {"i-9223372036854775809e", "integer out of range"},
+            {"i-e", "malformed integer 'i-e'"},
+            {"i--1e", "malformed integer"},
+            {"i+1e", "malformed integer"},
+            {"i-01e", "malformed integer"},
+            {"i00e", "malformed integer"},
+            {"i123456789012345678901e", "integer too long"},
+            {"01:a", "malformed string length '01'"},
+            {"1a:x", "malformed string length '1a'"},
+            {"12345678901:x", "malformed string length"},
+        };
+        for (String[] c : bad) {
+            FormatException e = assertThrows(FormatException.class, () -> BencodeDecoder.decode(b(c[0])), c[0]);
+            assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
+        }
+    }
 }

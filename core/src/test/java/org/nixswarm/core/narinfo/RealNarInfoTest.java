@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.nixswarm.core.sign.PublicKey;
+import org.nixswarm.core.sign.Signature;
 import org.nixswarm.core.store.Hash;
 import org.nixswarm.core.store.StorePath;
 
@@ -71,7 +72,19 @@ class RealNarInfoTest {
                 StorePath r = renamed.get(renamed.size() - 1);
                 renamed.set(renamed.size() - 1, new StorePath(flipFirst(r.hashPart()), r.name()));
                 altered.add(info.withReferences(renamed));
+                List<StorePath> renamedName = new ArrayList<>(refs);
+                StorePath q = renamedName.get(0);
+                renamedName.set(0, new StorePath(q.hashPart(), q.name() + "-x"));
+                altered.add(info.withReferences(renamedName));
+                altered.add(info.withReferences(List.of()));
             }
+            // the signature itself: one bit
+            Signature sig = info.signatures().get(0);
+            byte[] sb = sig.bytes();
+            sb[7] ^= 0x10;
+            NarInfo badSig = info.withField(NarInfo.SIG, new Signature(sig.keyName(), sb).toString());
+            assertEquals(info.fingerprint(), badSig.fingerprint());
+            assertFalse(badSig.verify(TRUSTED));
             for (NarInfo a : altered) {
                 assertNotEquals(info.fingerprint(), a.fingerprint());
                 assertFalse(a.verify(TRUSTED), () -> "altered narinfo still verifies:\n" + a.print());

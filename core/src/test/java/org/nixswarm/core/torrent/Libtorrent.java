@@ -57,12 +57,11 @@ def check(path, save_path):
     p.flags &= ~(lt.torrent_flags.auto_managed | lt.torrent_flags.paused)
     p.flags |= lt.torrent_flags.upload_mode
     h = ses.add_torrent(p)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        s = h.status()
-        if s.state not in (lt.torrent_status.checking_files, lt.torrent_status.checking_resume_data) and s.has_metadata:
-            if s.state in (lt.torrent_status.seeding, lt.torrent_status.finished, lt.torrent_status.downloading):
-                break
+    # A torrent starts in checking_resume_data, then checks the files; afterwards it is seeding
+    # when every piece passed its hash check, downloading otherwise.
+    checking = (lt.torrent_status.checking_resume_data, lt.torrent_status.checking_files)
+    deadline = time.time() + 30
+    while time.time() < deadline and h.status().state in checking:
         time.sleep(0.05)
     s = h.status()
     pieces = list(s.pieces)
