@@ -20,6 +20,7 @@ let
   size = types.strMatching "[0-9]+[KMGT]?";
 
   stateDir = "/var/lib/nix-serve-p2p";
+  indexStateDir = "/var/lib/nix-serve-p2p-index";
 
   # systemd does its own unquoting of Exec lines and expands % specifiers and $ variables: shell
   # quoting (escapeShellArgs) is the wrong syntax there. This is NixOS' own escaping.
@@ -63,7 +64,12 @@ let
   indexArgs =
     [ "index" ]
     ++ concatMap (p: [ "--plan" p ]) cfg.index.plans
-    ++ [ "--http" (hostPort cfg.index.listenAddress cfg.index.port) ]
+    ++ [
+      "--http" (hostPort cfg.index.listenAddress cfg.index.port)
+      # Its verified, memory-mapped copy of the plans (by default it would write under $HOME).
+      "--store" indexStateDir
+    ]
+    ++ optionals (cfg.index.plannerKey != null) [ "--planner-key" cfg.index.plannerKey ]
     ++ cfg.index.extraArgs;
 
   # The sandbox every nix-swarm service runs in. Not MemoryDenyWriteExecute: the JVM's JIT writes
@@ -264,6 +270,12 @@ in
         example = [ "/var/lib/nix-swarm/plan" ];
         description = "Plan directories (`nix-swarm plan --out`) whose signed `index.jsonl` is served.";
       };
+      plannerKey = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "nix-swarm-planner-1:HsUN+4FV9tTQgbYN66JXUQM75/CZ3cyI0PfCv0sOs3Q=";
+        description = "Only plans signed by this planner key (`name:base64`, or a file holding it) are served. Null accepts the key each plan names.";
+      };
     };
   };
 
@@ -321,10 +333,9 @@ in
 
       systemd.services.nix-serve-p2p-index =
         service "nix-swarm magnet index" indexArgs [ cfg.index.port ] {
-          # The index keeps its store of loaded plans here.
           StateDirectory = "nix-serve-p2p-index";
           StateDirectoryMode = "0700";
-          WorkingDirectory = "/var/lib/nix-serve-p2p-index";
+          WorkingDirectory = indexStateDir;
         };
     })
   ];

@@ -64,6 +64,7 @@ in
           enable = true;
           openFirewall = true;
           plans = [ "/var/lib/nix-swarm/plan" ];
+          plannerKey = plannerKey.public;
         };
       };
       # The plan exists only after the test script has made it: start both by hand.

@@ -104,14 +104,14 @@ class NixosCommandLineTest {
     }
 
     @Test
-    @Disabled("needs nix-swarm tracker: lands with issue 3")
     void trackerRunsWithTheModulesCommandLine() throws Exception {
         int http = freePort();
         int udp = freeUdpPort();
+        Path plan = emptyPlan();
         JsonNode r = nix.module("""
                 { services.nix-serve-p2p.tracker = {
-                    enable = true; listenAddress = "127.0.0.1"; httpPort = %d; udpPort = %d; }; }
-                """.formatted(http, udp));
+                    enable = true; listenAddress = "127.0.0.1"; httpPort = %d; udpPort = %d; plan = "%s"; }; }
+                """.formatted(http, udp, plan));
         Process p = start(localCommand(NixosModuleTest.args(r.at("/services/nix-serve-p2p-tracker"))));
 
         // HTTP: a malformed announce gets a bencoded failure reason, not a crash.
@@ -130,6 +130,39 @@ class NixosCommandLineTest {
             assertEquals(0, b.getInt());
             assertEquals(0x5eed1234, b.getInt());
         }
+    }
+
+    @Test
+    @Disabled("needs nix-swarm index: lands with issue 4")
+    void indexRunsWithTheModulesCommandLine() throws Exception {
+        int http = freePort();
+        Path plan = emptyPlan();
+        JsonNode r = nix.module("""
+                { services.nix-serve-p2p.index = {
+                    enable = true; listenAddress = "127.0.0.1"; port = %d; plans = [ "%s" ]; plannerKey = "%s"; }; }
+                """.formatted(http, plan, NixosModuleTest.PLANNER_KEY));
+        List<String> argv = localCommand(NixosModuleTest.args(r.at("/services/nix-serve-p2p-index")));
+        Process p = start(argv);
+        // Unknown path: 404 (the plan is empty), from a server that loaded the plan into --store.
+        waitForHttp(p, "http://127.0.0.1:" + http + "/v1/path/0c0wqc2ma1x7rmgf9a5hpb6ipbj1s7sa", 404);
+        Path store = Path.of(argv.get(argv.indexOf("--store") + 1));
+        try (var files = Files.list(store)) {
+            assertTrue(files.findAny().isPresent(), "the index keeps its plan store in " + store);
+        }
+    }
+
+    /** A plan with no bundles (docs/formats.md), signed by nobody since it has no entries. */
+    Path emptyPlan() throws IOException {
+        Path plan = tmp.resolve("plan");
+        if (Files.isDirectory(plan)) return plan;
+        Files.createDirectories(plan.resolve("bundles"));
+        Files.writeString(plan.resolve("manifest.json"), """
+                {"version": 1, "generation": "nixos-test", "cacheUrl": "http://127.0.0.1:1/",
+                 "trackers": [], "plannerKey": "%s", "bundles": []}
+                """.formatted(NixosModuleTest.PLANNER_KEY));
+        Files.writeString(plan.resolve("index.jsonl"), "");
+        Files.writeString(plan.resolve("planner-key.pub"), NixosModuleTest.PLANNER_KEY + "\n");
+        return plan;
     }
 
     /** The module's argv with this checkout as the program and the machine's paths mapped here. */

@@ -216,13 +216,14 @@ class NixosModuleTest {
                 { services.nix-serve-p2p = {
                     tracker = { enable = true; openFirewall = true; udpPort = 6970; plan = "/srv/plan"; };
                     index = { enable = true; openFirewall = true; port = 8391; listenAddress = "127.0.0.1";
-                              plans = [ "/srv/plan" "/srv/plan 2" ]; extraArgs = [ "--dht" ]; };
+                              plans = [ "/srv/plan" "/srv/plan 2" ]; plannerKey = "%s"; extraArgs = [ "--dht" ]; };
                   }; }
-                """);
+                """.formatted(PLANNER_KEY));
         assertEquals(List.of("nix-serve-p2p-index", "nix-serve-p2p-tracker"), fieldNames(r.get("services")));
         assertEquals(List.of("tracker", "--http", "0.0.0.0:6969", "--udp", "0.0.0.0:6970", "--plan", "/srv/plan"),
                 args(r.at("/services/nix-serve-p2p-tracker")));
-        assertEquals(List.of("index", "--plan", "/srv/plan", "--plan", "/srv/plan 2", "--http", "127.0.0.1:8391", "--dht"),
+        assertEquals(List.of("index", "--plan", "/srv/plan", "--plan", "/srv/plan 2", "--http", "127.0.0.1:8391",
+                        "--store", "/var/lib/nix-serve-p2p-index", "--planner-key", PLANNER_KEY, "--dht"),
                 args(r.at("/services/nix-serve-p2p-index")));
         assertEquals(List.of(6969, 8391), list(r.at("/firewall/allowedTCPPorts")));
         assertEquals(List.of(6970), list(r.at("/firewall/allowedUDPPorts")));
@@ -233,7 +234,10 @@ class NixosModuleTest {
             assertEquals("on-failure", c.get("Restart").asText(), s);
             assertEquals("", c.get("CapabilityBoundingSet").asText(), s);
         }
-        assertEquals("nix-serve-p2p-index", r.at("/services/nix-serve-p2p-index/serviceConfig/StateDirectory").asText());
+        // The index's store is the state directory systemd creates for it.
+        JsonNode ic = r.at("/services/nix-serve-p2p-index/serviceConfig");
+        List<String> ia = SystemdExecLine.parse(ic.get("ExecStart").asText());
+        assertEquals("/var/lib/" + ic.get("StateDirectory").asText(), ia.get(ia.indexOf("--store") + 1));
         // A publisher that is not also a peer keeps Nix as it was.
         assertEquals(List.of(CACHE_NIXOS_ORG), list(r.get("substituters")));
     }
@@ -354,7 +358,8 @@ class NixosModuleTest {
         assertEquals(List.of(), list(pub.at("/services/nix-serve-p2p-tracker/wantedBy")));
         assertEquals(List.of("tracker", "--http", "0.0.0.0:6969", "--udp", "0.0.0.0:6969", "--plan", "/var/lib/nix-swarm/plan"),
                 args(pub.at("/services/nix-serve-p2p-tracker")));
-        assertEquals(List.of("index", "--plan", "/var/lib/nix-swarm/plan", "--http", "0.0.0.0:8390"),
+        assertEquals(List.of("index", "--plan", "/var/lib/nix-swarm/plan", "--http", "0.0.0.0:8390",
+                        "--store", "/var/lib/nix-serve-p2p-index", "--planner-key", PLANNER_KEY),
                 args(pub.at("/services/nix-serve-p2p-index")));
         assertEquals(List.of(80, 6969, 8390), list(pub.at("/firewall/allowedTCPPorts")));
 
