@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "A peer-to-peer layer for the Nix binary cache: bundles, tracker, index and substituter.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            TestCacheCommand.class,
             TrackerCommand.class,
         })
 public final class Main implements Runnable {

@@ -2,6 +2,8 @@ package org.nixswarm.core.nar;
 
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.nixswarm.core.store.Hash;
+import org.nixswarm.core.store.HashAlgorithm;
 
 /**
  * What a narinfo says about a NAR: its SHA-256 (NarHash) and its length in bytes (NarSize),
@@ -21,6 +23,11 @@ public final class NarSummary {
     /** The 32-byte SHA-256 of the whole NAR (the narinfo's NarHash). */
     public byte[] sha256() {
         return sha256.clone();
+    }
+
+    /** The narinfo's NarHash ({@code sha256:<base32>} when printed by {@link Hash#toBase32String()}). */
+    public Hash narHash() {
+        return new Hash(HashAlgorithm.SHA256, sha256);
     }
 
     /** The NAR's length in bytes (the narinfo's NarSize). */

@@ -239,6 +239,16 @@ class NarReaderTest {
     }
 
     @Test
+    void namesThisJvmCannotWriteAreValidButNotUnpacked() throws Exception {
+        byte[] nar = RawNar.start().s("(", "type", "directory")
+                .s("entry", "(", "name").b(new byte[] {'c', 'a', 'f', (byte) 0xe9}).s("node").file("x").s(")")
+                .s(")").bytes();
+        assertEquals(nar.length, validate(nar).size());
+        IOException e = assertThrows(IOException.class, () -> NarReader.unpack(new ByteArrayInputStream(nar), tmp.resolve("u")));
+        assertTrue(e.getMessage().contains("caf\\xe9"), e.getMessage());
+    }
+
+    @Test
     void unpackRefusesAnExistingTarget() throws Exception {
         byte[] nar = RawNar.start().file("x").bytes();
         Path existing = Files.createDirectory(tmp.resolve("exists"));

@@ -8,6 +8,12 @@ import java.util.Random;
 
 /** Directory trees for NAR tests, covering every kind of node and awkward names. */
 final class NarTrees {
+    /**
+     * Whether this JVM can name files outside ASCII: only with a UTF-8 file-name encoding (a UTF-8
+     * locale); with LANG unset Java falls back to ASCII and cannot even create them.
+     */
+    static final boolean UTF8_NAMES = java.nio.charset.StandardCharsets.UTF_8.equals(FileNames.CHARSET);
+
     private NarTrees() {}
 
     /** Every node type, empty and large files, dangling links, names that sort and encode awkwardly. */
@@ -36,11 +42,15 @@ final class NarTrees {
         Files.createDirectory(root.resolve("empty-dir"));
         Path names = Files.createDirectory(root.resolve("names"));
         for (String n : new String[] {
-            "A", "a", "a-b", "a.b", "a b", "Z", "_", "~", "ä", "é", "日本", "zz",
+            "A", "a", "a-b", "a.b", "a b", "Z", "_", "~", "zz",
             "\u0001ctrl", "new\nline", "tab\there", "back\\slash", "quote\"'", "-dash", "#hash", "%percent",
-            "x".repeat(255),
+            "\u007f", "x".repeat(255),
         }) {
             Files.writeString(names.resolve(n), n);
+        }
+        if (UTF8_NAMES) {
+            // multi-byte names sort by their UTF-8 bytes, after every ASCII name
+            for (String n : new String[] {"ä", "é", "日本", "\uD83D\uDE00", "x".repeat(126) + "é"}) Files.writeString(names.resolve(n), n);
         }
         return root;
     }
@@ -75,7 +85,7 @@ final class NarTrees {
     }
 
     private static String randomName(Random r) {
-        String alphabet = "abAB09-._+=~ éü";
+        String alphabet = UTF8_NAMES ? "abAB09-._+=~ éü" : "abAB09-._+=~ ";
         StringBuilder sb = new StringBuilder();
         int len = 1 + r.nextInt(12);
         for (int i = 0; i < len; i++) sb.append(alphabet.charAt(r.nextInt(alphabet.length())));

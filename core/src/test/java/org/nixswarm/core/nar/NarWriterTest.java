@@ -112,6 +112,19 @@ class NarWriterTest {
     }
 
     @Test
+    void namesJavaCannotDecodeAreRefusedNotMangled() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(NarTrees.UTF8_NAMES, "needs a UTF-8 locale");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "needs python3");
+        Path dir = Files.createDirectory(tmp.resolve("latin1"));
+        // a Latin-1 name: not valid UTF-8, so Java would read it as U+FFFD and write the wrong bytes
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c",
+                "import os,sys; open(os.path.join(sys.argv[1].encode(), b'caf\\xe9'), 'w').close()", dir.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "python3 could not create the file");
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> NarWriter.summarize(dir));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("not valid in the file-name encoding"), e.getMessage());
+    }
+
+    @Test
     void unsupportedFileTypesAreRefused() throws Exception {
         Path fifo = tmp.resolve("fifo");
         Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();

@@ -17,7 +17,7 @@ import org.nixswarm.core.testing.Tools;
 
 class XzTest {
     private static byte[] sample() {
-        byte[] b = new byte[300_000];
+        byte[] b = new byte[100_000];
         Random r = new Random(1);
         for (int i = 0; i < b.length; i++) b[i] = (byte) ("nix-swarm ".charAt(i % 10) + (r.nextInt(16) == 0 ? r.nextInt(3) : 0));
         return b;
@@ -26,7 +26,7 @@ class XzTest {
     @Test
     void roundTripAtEveryPreset() {
         byte[] data = sample();
-        for (int preset = 0; preset <= 9; preset += 3) {
+        for (int preset : new int[] {0, 6, 9}) {
             byte[] xz = Xz.compress(data, preset);
             assertTrue(xz.length < data.length / 2, "compresses");
             assertArrayEquals(data, Xz.decompress(xz));
@@ -49,7 +49,7 @@ class XzTest {
         byte[] ours = Xz.compress(data, Xz.DEFAULT_PRESET);
         assertArrayEquals(data, RealNixStore.run(new ProcessBuilder(xz.toString(), "-d", "-c"), ours));
         RealNixStore.run(new ProcessBuilder(xz.toString(), "-t"), ours); // integrity check passes
-        byte[] theirs = RealNixStore.run(new ProcessBuilder(xz.toString(), "-9e", "-c"), data);
+        byte[] theirs = RealNixStore.run(new ProcessBuilder(xz.toString(), "-9", "-c"), data);
         assertArrayEquals(data, Xz.decompress(theirs));
     }
 
