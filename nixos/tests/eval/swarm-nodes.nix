@@ -22,6 +22,7 @@ let
       substituters = config.nix.settings.substituters;
       trustedPublicKeys = config.nix.settings.trusted-public-keys;
       systemPackages = map (p: p.name) config.environment.systemPackages;
+      etc = lib.mapAttrs (_: f: f.text) config.environment.etc;
     };
 in
 {

@@ -22,6 +22,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.nixswarm.core.sign.SecretKey;
+import org.nixswarm.core.testcache.TestCacheGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
@@ -149,6 +153,73 @@ class NixosCommandLineTest {
         try (var files = Files.list(store)) {
             assertTrue(files.findAny().isPresent(), "the index keeps its plan store in " + store);
         }
+    }
+
+    /**
+     * The publisher's part of nixos/tests/swarm.nix, run here: a cache signed with the VM test's
+     * cache key (TestCacheGenerator standing in for `nix copy`), the test script's own
+     * `nix-swarm plan` command, then the publisher's tracker command line serving that plan.
+     */
+    @Test
+    void theVmTestsPublisherStepsRunHere() throws Exception {
+        JsonNode t = nix.file("nixos/tests/eval/swarm-nodes.nix");
+        JsonNode pub = t.at("/nodes/publisher");
+        String script = t.get("testScript").asText();
+        Matcher m = Pattern.compile("\"(nix-swarm plan [^\"]*)\"\\s*\"([^\"]*)\"\\s*\"([^\"]*)\"").matcher(script);
+        assertTrue(m.find(), script);
+        List<String> plan = List.of((m.group(1) + m.group(2) + m.group(3)).trim().split("\\s+"));
+
+        Path cache = tmp.resolve("www-cache");
+        SecretKey cacheKey = SecretKey.parse(pub.at("/etc/nix-swarm-test~1cache.sec").asText());
+        TestCacheGenerator.create(12).withKey(cacheKey).generate(cache);
+        Path plannerSecret = tmp.resolve("planner.sec");
+        Files.writeString(plannerSecret, pub.at("/etc/nix-swarm-test~1planner.sec").asText());
+        Path planDir = tmp.resolve("var-lib-nix-swarm-plan");
+
+        List<String> args = new ArrayList<>();
+        for (String a : plan.subList(1, plan.size())) {
+            args.add(switch (a) {
+                case "/var/www/cache" -> cache.toString();
+                case "/etc/nix-swarm-test/planner.sec" -> plannerSecret.toString();
+                case "/var/lib/nix-swarm/plan" -> planDir.toString();
+                default -> a;
+            });
+        }
+        Process planner = start(localCommand(args));
+        assertTrue(planner.waitFor(120, TimeUnit.SECONDS), "plan did not finish");
+        assertEquals(0, planner.exitValue(), output(planner));
+        // What the script checks next, and what the peers' --index-key must match.
+        assertTrue(Files.size(planDir.resolve("index.jsonl")) > 0);
+        String peerKey = NixosModuleTest.args(t.at("/nodes/peer1/services/nix-serve-p2p"))
+                .get(NixosModuleTest.args(t.at("/nodes/peer1/services/nix-serve-p2p")).indexOf("--index-key") + 1);
+        assertEquals(peerKey, Files.readString(planDir.resolve("planner-key.pub")).strip());
+
+        // The publisher's tracker, on loopback instead of 0.0.0.0, tracks that plan's bundles.
+        int http = freePort();
+        int udp = freeUdpPort();
+        List<String> tracker = new ArrayList<>();
+        for (String a : NixosModuleTest.args(pub.at("/services/nix-serve-p2p-tracker"))) {
+            tracker.add(switch (a) {
+                case "0.0.0.0:6969" -> tracker.contains("--udp") ? "127.0.0.1:" + udp : "127.0.0.1:" + http;
+                case "/var/lib/nix-swarm/plan" -> planDir.toString();
+                default -> a;
+            });
+        }
+        Process p = start(localCommand(tracker));
+        String infohash = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(planDir.resolve("manifest.json").toFile()).at("/bundles/0/infohash").asText();
+        assertEquals(40, infohash.length());
+        String known = waitForHttp(p, announce(http, infohash), 200);
+        assertTrue(known.contains("interval") && !known.contains("failure reason"), known);
+        String unknown = waitForHttp(p, announce(http, "00".repeat(20)), -1);
+        assertTrue(unknown.contains("failure reason"), unknown);
+    }
+
+    static String announce(int port, String infohashHex) {
+        StringBuilder ih = new StringBuilder();
+        for (int i = 0; i < 40; i += 2) ih.append('%').append(infohashHex, i, i + 2);
+        return "http://127.0.0.1:" + port + "/announce?info_hash=" + ih + "&peer_id=-NX0001-abcdefghijkl"
+                + "&port=6881&uploaded=0&downloaded=0&left=100&compact=1&event=started";
     }
 
     /** A plan with no bundles (docs/formats.md), signed by nobody since it has no entries. */
