@@ -11,10 +11,13 @@ import picocli.CommandLine.Command;
         description = "A peer-to-peer layer for the Nix binary cache: bundles, tracker, index and substituter.",
         subcommands = {
             CommandLine.HelpCommand.class,
-            PlanCommand.class,
-            PlanEvalCommand.class,
             TestCacheCommand.class,
             TrackerCommand.class,
+            PlanCommand.class,
+            PlanEvalCommand.class,
+            SimulateCommand.class,
+            ServeCommand.class,
+            FetchCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
