@@ -60,7 +60,6 @@ class NixosCommandLineTest {
     }
 
     @Test
-    @Disabled("needs nix-swarm serve: lands with issue 5")
     void serveRunsWithTheModulesCommandLine() throws Exception {
         int port = freePort();
         int peerPort = freePort();
