@@ -28,7 +28,6 @@ import org.nixswarm.core.sign.SecretKey;
 import org.nixswarm.core.testcache.TestCacheGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,7 +135,6 @@ class NixosCommandLineTest {
     }
 
     @Test
-    @Disabled("needs nix-swarm index: lands with issue 4")
     void indexRunsWithTheModulesCommandLine() throws Exception {
         int http = freePort();
         Path plan = emptyPlan();
