@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             TestCacheCommand.class,
+            TrackerCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
