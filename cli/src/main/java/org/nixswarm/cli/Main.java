@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             TestCacheCommand.class,
             TrackerCommand.class,
+            PlanCommand.class,
+            PlanEvalCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
