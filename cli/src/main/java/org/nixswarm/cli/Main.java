@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             TrackerCommand.class,
             PlanCommand.class,
             PlanEvalCommand.class,
+            IndexCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
