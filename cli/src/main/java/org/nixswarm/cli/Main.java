@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             PlanCommand.class,
             PlanEvalCommand.class,
             IndexCommand.class,
+            ServeCommand.class,
+            FetchCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

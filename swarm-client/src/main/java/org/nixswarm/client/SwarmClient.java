@@ -1,0 +1,340 @@
+package org.nixswarm.client;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.nixswarm.client.cache.NarCache;
+import org.nixswarm.client.cache.NarFile;
+import org.nixswarm.client.resolve.IndexClient;
+import org.nixswarm.client.resolve.IndexEntry;
+import org.nixswarm.client.resolve.UpstreamClient;
+import org.nixswarm.client.swarm.BundleLayout;
+import org.nixswarm.client.swarm.BundleSession;
+import org.nixswarm.client.swarm.SwarmRuntime;
+import org.nixswarm.client.swarm.WebSeed;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client: resolves store paths (local cache, then the index by prefix, then the upstream
+ * cache), downloads their files (peers raced against the web seed, or upstream for paths in no
+ * bundle), keeps them in the bounded cache and seeds them.
+ */
+public final class SwarmClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SwarmClient.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ENTRY_SUFFIX = ".index.json";
+
+    private final ClientConfig config;
+    private final NarCache cache;
+    private final SwarmRuntime swarm;
+    private final IndexClient index;
+    private final UpstreamClient upstream;
+    private final WebSeed webSeed;
+    private final List<CoreFormats.NixKey> upstreamKeys;
+    private final Map<String, Resolution> byHash = new ConcurrentHashMap<>();
+    private final Map<String, Resolution> byFile = new ConcurrentHashMap<>();
+    private final Map<String, Long> negative = new ConcurrentHashMap<>();
+    private final Map<String, NarFile> downloading = new ConcurrentHashMap<>();
+    private final ExecutorService workers;
+    private volatile boolean closing;
+
+    public SwarmClient(ClientConfig config) {
+        this.config = config;
+        List<CoreFormats.NixKey> ik = new ArrayList<>();
+        for (String k : config.indexKeys()) ik.add(CoreFormats.NixKey.parse(k));
+        List<CoreFormats.NixKey> uk = new ArrayList<>();
+        for (String k : config.upstreamKeys()) uk.add(CoreFormats.NixKey.parse(k));
+        if (config.indexUrl() != null && ik.isEmpty()) {
+            throw new ClientException("--index " + config.indexUrl() + " needs --index-key (the planner's public key)");
+        }
+        this.upstreamKeys = uk;
+        this.index = config.indexUrl() == null ? null
+                : new IndexClient(config.indexUrl(), ik, config.httpTimeout(), java.time.Duration.ofSeconds(30));
+        this.upstream = config.upstreamUrl() == null ? null : new UpstreamClient(config.upstreamUrl(), config.httpTimeout());
+        this.webSeed = new WebSeed(config.httpTimeout(), 4, 4L << 20);
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "nix-swarm-client-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.cache = new NarCache(config.cacheDir(), config.cacheSize());
+        loadKnown();
+        try {
+            this.swarm = new SwarmRuntime(cache, config.swarm());
+            swarm.setExtraTrackers(config.trackers());
+        } catch (RuntimeException e) {
+            workers.shutdownNow();
+            cache.close();
+            throw e;
+        }
+        resumeSeeding();
+    }
+
+    public ClientConfig config() { return config; }
+    public NarCache cache() { return cache; }
+    public SwarmRuntime swarm() { return swarm; }
+
+    /** Narinfos (and index entries) saved by earlier runs: what the cache holds stays resolvable. */
+    private void loadKnown() {
+        for (String h : cache.narinfoHashes()) {
+            try {
+                String text = cache.narinfo(h).orElseThrow();
+                IndexEntry e = cache.sidecar(h, ENTRY_SUFFIX).map(SwarmClient::readEntry).orElse(null);
+                remember(new Resolution(NarinfoView.parse(text, "cached narinfo " + h), e));
+            } catch (RuntimeException ex) {
+                LOG.warn("cached narinfo {} unreadable, ignored: {}", h, ex.getMessage());
+            }
+        }
+    }
+
+    /** Seeds again, after a restart, every bundle of which a complete file is in the cache. */
+    private void resumeSeeding() {
+        for (Resolution r : byHash.values()) {
+            if (r.inBundle() && cache.hasComplete(r.narinfo().fileName())) {
+                try {
+                    cache.torrent(r.entry().infohash()).ifPresent(t -> swarm.session(BundleLayout.parse(t)));
+                } catch (RuntimeException ex) {
+                    LOG.warn("cannot seed bundle {}: {}", r.entry().infohash(), ex.getMessage());
+                }
+            }
+        }
+    }
+
+    private void remember(Resolution r) {
+        byHash.put(r.narinfo().storeHash(), r);
+        byFile.put(r.narinfo().fileName(), r);
+    }
+
+    private static IndexEntry readEntry(byte[] json) {
+        try {
+            var n = JSON.readTree(json);
+            return new IndexEntry(n.get("storeHash").asText(), n.get("storePath").asText(), n.get("infohash").asText(),
+                    n.get("fileIndex").asInt(), n.get("filePath").asText(), n.get("fileSize").asLong(), n.get("narinfo").asText(),
+                    n.path("sig").asText(null));
+        } catch (IOException e) {
+            throw new ClientException("bad cached index entry: " + e.getMessage());
+        }
+    }
+
+    private static byte[] writeEntry(IndexEntry e) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("storeHash", e.storeHash()).put("storePath", e.storePath()).put("infohash", e.infohash())
+                .put("fileIndex", e.fileIndex()).put("filePath", e.filePath()).put("fileSize", e.fileSize())
+                .put("narinfo", e.narinfo()).put("sig", e.sig());
+        return n.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- resolution
+
+    /**
+     * Resolves a store-path hash. Throws {@link NotFoundException} when no source has it, and
+     * {@link ClientException} when a source that might have it failed (the server answers 5xx).
+     */
+    public Resolution resolve(String storeHash) {
+        if (!storeHash.matches("[0-9a-df-np-sv-z]{32}")) throw new NotFoundException("not a store path hash: " + storeHash);
+        Resolution r = byHash.get(storeHash);
+        if (r != null) return r;
+        Long until = negative.get(storeHash);
+        if (until != null && until > System.nanoTime()) throw new NotFoundException(storeHash + " is unknown (cached)");
+        if (config.privatePaths().isPrivate(storeHash, null)) {
+            throw new NotFoundException(storeHash + " is private: never looked up outside this machine");
+        }
+        IOException failure = null;
+        if (index != null) {
+            try {
+                Optional<IndexEntry> e = index.lookup(storeHash);
+                if (e.isPresent()) {
+                    if (!upstreamKeys.isEmpty() && !CoreFormats.narinfoSignedBy(e.get().narinfo(), upstreamKeys)) {
+                        LOG.warn("index narinfo for {} is not signed by a trusted key; ignored", e.get().storePath());
+                    } else {
+                        r = new Resolution(NarinfoView.parse(e.get().narinfo(), "index"), e.get());
+                        cache.putNarinfo(storeHash, r.narinfo().text());
+                        cache.putSidecar(storeHash, ENTRY_SUFFIX, writeEntry(e.get()));
+                        remember(r);
+                        return r;
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("index lookup for {} failed: {}", storeHash, e.getMessage());
+                failure = e;
+            }
+        }
+        // TODO(dht): resolve through the DHT (BEP 44 index shards) when the index server is unreachable.
+        if (upstream != null) {
+            try {
+                Optional<String> text = upstream.narinfo(storeHash);
+                if (text.isPresent()) {
+                    if (!upstreamKeys.isEmpty() && !CoreFormats.narinfoSignedBy(text.get(), upstreamKeys)) {
+                        throw new ClientException("upstream narinfo for " + storeHash + " is not signed by a trusted key");
+                    }
+                    r = new Resolution(NarinfoView.parse(text.get(), "upstream " + storeHash), null);
+                    if (!r.narinfo().storeHash().equals(storeHash)) throw new ClientException("upstream answered " + storeHash + " with " + r.narinfo().storePath());
+                    cache.putNarinfo(storeHash, text.get());
+                    remember(r);
+                    return r;
+                }
+            } catch (IOException e) {
+                throw new ClientException("upstream cache " + upstream.baseUrl() + " unavailable: " + describe(e), e);
+            }
+        }
+        if (failure != null) throw new ClientException("index unavailable and upstream does not have " + storeHash + ": " + describe(failure), failure);
+        negative.put(storeHash, System.nanoTime() + config.negativeTtl().toNanos());
+        throw new NotFoundException(storeHash + " is in no bundle and not upstream");
+    }
+
+    // ---------------------------------------------------------------- downloads
+
+    /**
+     * The file {@code nar/<fileName>}, complete or being downloaded; servers stream its
+     * {@link NarFile#servableBytes()} as they grow and abort if its completion fails.
+     */
+    public NarFile nar(String fileName) {
+        Resolution r = byFile.get(fileName);
+        if (r == null) throw new NotFoundException("nar/" + fileName + " belongs to no narinfo this client has served");
+        return download(r);
+    }
+
+    public NarFile download(Resolution r) {
+        NarinfoView n = r.narinfo();
+        NarFile f = cache.file(n.fileName(), n.fileSize(), n.fileHash());
+        cache.touch(n.fileName());
+        if (f.isComplete()) return f;
+        NarFile running = downloading.putIfAbsent(n.fileName(), f);
+        if (running != null && !running.completion().isDone()) return running;
+        if (running != null) downloading.put(n.fileName(), f);
+        f.completion().whenComplete((ok, err) -> {
+            downloading.remove(n.fileName(), f);
+            if (err != null) LOG.warn("download of {} failed: {}", n.fileName(), err.getMessage());
+        });
+        workers.execute(() -> {
+            try {
+                if (r.inBundle() && fromBundle(r, f)) return;
+                fromUpstream(r, f);
+            } catch (Throwable e) {
+                // shutting down is not a failure: the partial file stays for the next run to resume
+                if (closing) return;
+                f.fail(e instanceof ClientException ? e : new ClientException(n.fileName() + ": " + describe(e), e));
+            }
+        });
+        return f;
+    }
+
+    /** The bundle's layout: from the cache, else from the index (checked against its infohash). */
+    private Optional<BundleLayout> layout(String infohash) throws IOException {
+        Optional<byte[]> t = cache.torrent(infohash);
+        if (t.isEmpty() && index != null) t = index.bundle(infohash);
+        if (t.isEmpty()) return Optional.empty();
+        BundleLayout l = BundleLayout.parse(t.get());
+        if (!l.infohash().equals(infohash)) throw new ClientException("bundle " + infohash + ": torrent has infohash " + l.infohash());
+        cache.putTorrent(infohash, t.get());
+        return Optional.of(l);
+    }
+
+    /** Peers raced against the web seed. False if the bundle cannot be used (then: upstream). */
+    private boolean fromBundle(Resolution r, NarFile f) throws Exception {
+        IndexEntry ie = r.entry();
+        BundleLayout layout;
+        try {
+            Optional<BundleLayout> l = layout(ie.infohash());
+            if (l.isEmpty()) return false;
+            layout = l.get();
+        } catch (IOException | ClientException e) {
+            LOG.warn("bundle {} unavailable: {}", ie.infohash(), e.getMessage());
+            return false;
+        }
+        BundleLayout.Entry e = layout.entry(ie.fileIndex());
+        if (e.pad() || !e.path().equals(ie.filePath()) || e.size() != f.size() || !layout.isolated(e)) {
+            LOG.warn("bundle {}: file {} does not match the index entry; using upstream", ie.infohash(), ie.fileIndex());
+            return false;
+        }
+        BundleSession session = swarm.session(layout);
+        session.want(e, f);
+        List<String> seeds = new ArrayList<>(layout.webSeeds());
+        if (upstream != null && !seeds.contains(upstream.baseUrl())) seeds.add(upstream.baseUrl());
+        race(session, e, f, seeds);
+        return true;
+    }
+
+    /**
+     * Gives peers a head start, then brings in the web seed: for everything (from the front, so the
+     * stream to Nix flows) when no peer delivered, or from the back of the file when peers stall.
+     */
+    private void race(BundleSession session, BundleLayout.Entry e, NarFile f, List<String> seeds) throws Exception {
+        long start = System.nanoTime();
+        long headStart = config.raceDelay().toNanos();
+        long lastPeerBytes = f.bytesFromPeers();
+        long lastPeerProgress = System.nanoTime();
+        int first = session.layout().firstPiece(e), end = session.layout().endPiece(e);
+        int perRange = (int) Math.max(1, webSeed.maxRangeBytes() / session.layout().pieceLength());
+        while (!f.completion().isDone()) {
+            long now = System.nanoTime();
+            if (f.bytesFromPeers() != lastPeerBytes) {
+                lastPeerBytes = f.bytesFromPeers();
+                lastPeerProgress = now;
+            }
+            boolean headStartOver = now - start >= headStart;
+            boolean peersSilent = lastPeerBytes == 0;
+            boolean peersStalled = now - lastPeerProgress >= config.peerStall().toNanos();
+            if (seeds.isEmpty() || !headStartOver || (!peersSilent && !peersStalled)) {
+                Thread.sleep(20);
+                continue;
+            }
+            BitSet missing = session.missingPieces(e);
+            if (missing.isEmpty()) {
+                Thread.sleep(20);
+                continue;
+            }
+            int from, to;
+            if (peersSilent) {
+                from = missing.nextSetBit(first);
+                to = from;
+                while (to < end && missing.get(to) && to - from < perRange) to++;
+            } else {
+                to = missing.previousSetBit(end - 1) + 1;
+                from = to;
+                while (from > first && missing.get(from - 1) && to - from < perRange) from--;
+            }
+            webSeed.fetch(session, e, from, to, seeds);
+        }
+    }
+
+    /** A path in no bundle: straight from the upstream cache, FileHash-checked at the end. */
+    private void fromUpstream(Resolution r, NarFile f) throws IOException {
+        if (upstream == null) throw new ClientException(r.narinfo().storePath() + " is in no usable bundle and no --upstream is set");
+        f.prepare(0);
+        try (InputStream in = upstream.open(r.narinfo().url())) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) f.append(ByteBuffer.wrap(buf, 0, n));
+        }
+        f.finishStream();
+    }
+
+    static String describe(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        workers.shutdownNow();
+        try {
+            swarm.close();
+        } finally {
+            cache.close();
+        }
+    }
+}

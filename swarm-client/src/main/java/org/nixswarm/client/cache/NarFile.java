@@ -1,0 +1,367 @@
+package org.nixswarm.client.cache;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.nixswarm.client.ClientException;
+import org.nixswarm.client.CoreFormats;
+
+/**
+ * One {@code nar/} file of the cache, complete or being downloaded. While incomplete it lives in
+ * {@code partial/<name>.part} with its verified pieces listed in {@code partial/<name>.pieces};
+ * once every piece is there and the FileHash matches it is renamed atomically into {@code nar/}.
+ * One channel serves the whole life of the file: the rename keeps the inode, so readers and Bt's
+ * storage unit never see the switch. Only verified bytes are ever readable by servers.
+ */
+public final class NarFile implements AutoCloseable {
+    private final NarCache cache;
+    private final String name;
+    private final long size;
+    private final String fileHash;
+    private final Path partPath;
+    private final Path statePath;
+    private final Path finalPath;
+    private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Path> completion = new CompletableFuture<>();
+
+    // piece granularity of the verification state; 0 until a torrent layout (or stream mode) sets it
+    private long pieceLength;
+    private int pieceCount;
+    private BitSet done = new BitSet();
+    private volatile long servable;
+    private FileChannel channel;
+    private FileChannel stateOut;
+    private boolean finishing;
+    private volatile boolean closed;
+    private volatile long bytesFromPeers;
+    private volatile long bytesFromWebSeed;
+    private volatile long bytesFromUpstream;
+
+    NarFile(NarCache cache, String name, long size, String fileHash) {
+        this.cache = cache;
+        this.name = name;
+        this.size = size;
+        this.fileHash = fileHash;
+        this.partPath = cache.partialDir().resolve(name + ".part");
+        this.statePath = cache.partialDir().resolve(name + ".pieces");
+        this.finalPath = cache.narDir().resolve(name);
+    }
+
+    /** Opens an existing complete file (already in {@code nar/}). */
+    void openComplete() throws IOException {
+        channel = FileChannel.open(finalPath, StandardOpenOption.READ);
+        servable = size;
+        completion.complete(finalPath);
+    }
+
+    public String name() { return name; }
+    public long size() { return size; }
+    public String fileHash() { return fileHash; }
+    public boolean isComplete() { return completion.isDone() && !completion.isCompletedExceptionally(); }
+    public CompletableFuture<Path> completion() { return completion; }
+    public Path finalPath() { return finalPath; }
+    public long bytesFromPeers() { return bytesFromPeers; }
+    public long bytesFromWebSeed() { return bytesFromWebSeed; }
+    public long bytesFromUpstream() { return bytesFromUpstream; }
+
+    /** Bytes from offset 0 that are verified and can be served. */
+    public long servableBytes() { return servable; }
+
+    public void addListener(Runnable r) { listeners.add(r); }
+    public void removeListener(Runnable r) { listeners.remove(r); }
+
+    /**
+     * Sets the piece granularity and loads the saved state. {@code pieceLength == 0} is stream mode
+     * (upstream downloads with no piece hashes: bytes become servable as they are appended, and only
+     * the FileHash at the end vouches for them). Returns the pieces the saved state claims, which the
+     * caller re-hashes before trusting them (restart verifies).
+     */
+    public synchronized BitSet prepare(long pieceLength) throws IOException {
+        if (isComplete()) return new BitSet();
+        if (channel == null) {
+            Files.createDirectories(partPath.getParent());
+            channel = FileChannel.open(partPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
+        if (this.pieceLength == pieceLength && stateOut != null) return (BitSet) done.clone();
+        this.pieceLength = pieceLength;
+        this.pieceCount = pieceLength == 0 ? 0 : (int) ((size + pieceLength - 1) / pieceLength);
+        BitSet claimed = new BitSet();
+        if (pieceLength > 0 && Files.exists(statePath)) {
+            byte[] raw = Files.readAllBytes(statePath);
+            ByteBuffer b = ByteBuffer.wrap(raw);
+            if (raw.length >= 8 && b.getLong() == pieceLength) {
+                while (b.remaining() >= 4) {
+                    int p = b.getInt();
+                    if (p >= 0 && p < pieceCount) claimed.set(p);
+                }
+            }
+        }
+        done = new BitSet();
+        servable = 0;
+        if (stateOut != null) stateOut.close();
+        Files.deleteIfExists(statePath);
+        if (pieceLength > 0) {
+            stateOut = FileChannel.open(statePath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            stateOut.write(ByteBuffer.allocate(8).putLong(0, pieceLength));
+        }
+        return claimed;
+    }
+
+    public synchronized long pieceLength() { return pieceLength; }
+    public synchronized int pieceCount() { return pieceCount; }
+    public synchronized boolean hasPiece(int rel) { return isComplete() || done.get(rel); }
+    public synchronized BitSet donePieces() { return (BitSet) done.clone(); }
+
+    public long pieceSize(int rel) {
+        return Math.min(pieceLength, size - rel * pieceLength);
+    }
+
+    /** Reads verified bytes only; returns -1 past the servable prefix... or the count read. */
+    public int read(ByteBuffer dst, long position) throws IOException {
+        FileChannel ch = channel();
+        return ch.read(dst, position);
+    }
+
+    /**
+     * Writes file bytes at {@code position}, unless they fall in a piece that is already verified:
+     * a late or malicious write must never change verified data.
+     */
+    public int write(ByteBuffer src, long position) throws IOException {
+        int n = src.remaining();
+        if (n == 0) return 0;
+        // under the lock, so that no write can slip between a piece's check and its marking
+        synchronized (this) {
+            if (isComplete() || finishing) {
+                src.position(src.limit());
+                return n;
+            }
+            if (pieceLength > 0) {
+                int first = (int) (position / pieceLength), last = (int) ((position + n - 1) / pieceLength);
+                for (int p = first; p <= last && p < pieceCount; p++) {
+                    if (done.get(p)) {
+                        src.position(src.limit());
+                        return n;
+                    }
+                }
+            }
+            FileChannel ch = channel();
+            int written = 0;
+            while (src.hasRemaining()) written += ch.write(src, position + written);
+            return written;
+        }
+    }
+
+    /** Writes a piece whose bytes the caller has verified, and marks it, in one step. */
+    public void writeVerifiedPiece(int rel, byte[] bytes, Source source) throws IOException {
+        synchronized (this) {
+            if (isComplete() || finishing || rel < 0 || rel >= pieceCount || done.get(rel)) return;
+            FileChannel ch = channel();
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            long pos = rel * pieceLength;
+            while (b.hasRemaining()) pos += ch.write(b, pos);
+            markVerified(rel, source);
+        }
+    }
+
+    /** SHA-1 of piece {@code rel}'s file bytes followed by {@code padTo - bytes} zeros. */
+    public byte[] hashPiece(int rel, long padTo) throws IOException {
+        MessageDigest sha1 = digest("SHA-1");
+        long start = rel * pieceLength, len = pieceSize(rel);
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(len, 1 << 20));
+        long pos = 0;
+        FileChannel ch = channel();
+        while (pos < len) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), len - pos));
+            int r = ch.read(buf, start + pos);
+            if (r < 0) return new byte[20]; // short file: cannot match
+            buf.flip();
+            sha1.update(buf);
+            pos += r;
+        }
+        for (long z = len; z < padTo; z += 4096) sha1.update(new byte[(int) Math.min(4096, padTo - z)]);
+        return sha1.digest();
+    }
+
+    public enum Source { PEER, WEB_SEED, UPSTREAM, LOCAL }
+
+    /** Records that piece {@code rel} is on disk and verified; finishes the file when it is the last. */
+    public void markVerified(int rel, Source source) {
+        boolean finish;
+        synchronized (this) {
+            if (isComplete() || rel < 0 || rel >= pieceCount || done.get(rel)) return;
+            done.set(rel);
+            long n = pieceSize(rel);
+            switch (source) {
+                case PEER -> bytesFromPeers += n;
+                case WEB_SEED -> bytesFromWebSeed += n;
+                case UPSTREAM -> bytesFromUpstream += n;
+                case LOCAL -> { }
+            }
+            try {
+                if (stateOut != null) stateOut.write(ByteBuffer.allocate(4).putInt(0, rel));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            int prefix = done.nextClearBit(0);
+            servable = Math.min(size, prefix * pieceLength);
+            finish = done.cardinality() == pieceCount && !finishing;
+            if (finish) finishing = true;
+        }
+        notifyListeners();
+        if (finish) finish();
+    }
+
+    /** Stream mode: appends bytes at the end of what is there and makes them servable. */
+    public void append(ByteBuffer src) throws IOException {
+        FileChannel ch = channel();
+        long pos = servable;
+        int n = 0;
+        while (src.hasRemaining()) n += ch.write(src, pos + n);
+        if (pos + n > size) throw new ClientException(name + ": more bytes than FileSize " + size);
+        bytesFromUpstream += n;
+        servable = pos + n;
+        notifyListeners();
+    }
+
+    /** Stream mode: all bytes appended; checks size and FileHash. */
+    public void finishStream() {
+        synchronized (this) {
+            if (finishing || isComplete()) return;
+            finishing = true;
+        }
+        if (servable != size) {
+            fail(new ClientException(name + ": got " + servable + " bytes, FileSize is " + size));
+            return;
+        }
+        finish();
+    }
+
+    private void finish() {
+        try {
+            FileChannel ch = channel();
+            MessageDigest sha256 = digest("SHA-256");
+            ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+            long pos = 0;
+            while (pos < size) {
+                buf.clear();
+                int r = ch.read(buf, pos);
+                if (r < 0) break;
+                buf.flip();
+                sha256.update(buf);
+                pos += r;
+            }
+            if (pos != size || ch.size() < size) {
+                fail(new ClientException(name + ": file is " + pos + " bytes, FileSize is " + size));
+                return;
+            }
+            if (ch.size() > size) ch.truncate(size);
+            byte[] digest = sha256.digest();
+            if (!CoreFormats.fileHashMatches(fileHash, digest)) {
+                fail(new ClientException(name + ": FileHash mismatch (expected " + fileHash + ", got sha256:"
+                        + CoreFormats.nixBase32(digest) + "); file discarded"));
+                return;
+            }
+            ch.force(true);
+            try {
+                Files.move(partPath, finalPath, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(partPath, finalPath, StandardCopyOption.REPLACE_EXISTING);
+            }
+            synchronized (this) {
+                if (stateOut != null) stateOut.close();
+                stateOut = null;
+                Files.deleteIfExists(statePath);
+                servable = size;
+            }
+            cache.completed(this);
+            completion.complete(finalPath);
+        } catch (IOException e) {
+            fail(new ClientException(name + ": cannot finish the download: " + e.getMessage(), e));
+        }
+        notifyListeners();
+    }
+
+    /** Discards everything downloaded: nothing of a failed file is ever served. */
+    public void fail(Throwable why) {
+        synchronized (this) {
+            servable = 0;
+            done = new BitSet();
+            try {
+                if (stateOut != null) stateOut.close();
+                stateOut = null;
+                if (channel != null) channel.close();
+                channel = null;
+                Files.deleteIfExists(partPath);
+                Files.deleteIfExists(statePath);
+            } catch (IOException ignored) {
+                // best effort: the next start re-verifies whatever is left
+            }
+            closed = true;
+        }
+        cache.forget(this);
+        completion.completeExceptionally(why);
+        notifyListeners();
+    }
+
+    private void notifyListeners() {
+        for (Runnable r : listeners) {
+            try {
+                r.run();
+            } catch (RuntimeException ignored) {
+                // a listener's failure is its own business
+            }
+        }
+    }
+
+    private synchronized FileChannel channel() throws IOException {
+        if (channel == null) {
+            if (closed) throw new IOException(name + ": file was discarded");
+            if (isComplete()) channel = FileChannel.open(finalPath, StandardOpenOption.READ);
+            else {
+                Files.createDirectories(partPath.getParent());
+                channel = FileChannel.open(partPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
+        }
+        return channel;
+    }
+
+    /** Evicted or shut down: releases the channel (the file itself is the cache's business). */
+    @Override
+    public synchronized void close() throws IOException {
+        closed = true;
+        if (stateOut != null) stateOut.close();
+        stateOut = null;
+        if (channel != null) channel.close();
+        channel = null;
+    }
+
+    static MessageDigest digest(String alg) {
+        try {
+            return MessageDigest.getInstance(alg);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NarFile[" + name + ", " + servable + "/" + size + "]";
+    }
+
+    static List<String> suffixes() {
+        return List.of(".part", ".pieces");
+    }
+}

@@ -1,0 +1,112 @@
+package org.nixswarm.client.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.nixswarm.client.cache.NarFile;
+
+/**
+ * Streams a file to Nix as its verified prefix grows, in order, one chunk in flight at a time
+ * (the socket paces the reads). If the download fails (a FileHash mismatch, no source left) the
+ * connection is closed short of Content-Length, so Nix sees an error and never a wrong file.
+ */
+final class NarStreamer {
+    private static final int CHUNK = 256 * 1024;
+
+    private final ChannelHandlerContext ctx;
+    private final NarFile file;
+    private final boolean keepAlive;
+    private final Executor executor;
+    private final Runnable onDone;
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final Runnable wake = this::schedule;
+    private long position;
+    private boolean writing;
+
+    NarStreamer(ChannelHandlerContext ctx, NarFile file, boolean keepAlive, Executor executor, Runnable onDone) {
+        this.ctx = ctx;
+        this.file = file;
+        this.keepAlive = keepAlive;
+        this.executor = executor;
+        this.onDone = onDone;
+    }
+
+    void start() {
+        file.addListener(wake);
+        ctx.channel().closeFuture().addListener(f -> done());
+        schedule();
+    }
+
+    private void schedule() {
+        if (finished.get()) return;
+        if (scheduled.compareAndSet(false, true)) executor.execute(this::pump);
+    }
+
+    private void pump() {
+        scheduled.set(false);
+        synchronized (this) {
+            if (writing || finished.get()) return;
+            if (!ctx.channel().isActive()) {
+                done();
+                return;
+            }
+            if (file.completion().isCompletedExceptionally()) {
+                ctx.close();
+                done();
+                return;
+            }
+            if (position >= file.size()) {
+                if (!file.isComplete()) return; // all bytes sent; the FileHash verdict decides how we end
+                var f = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+                done();
+                return;
+            }
+            // the last byte waits for the FileHash verdict: with Content-Length framing, a client that
+            // has every byte considers the response good, so a bad file must end short
+            long available = file.isComplete() ? file.size() : Math.min(file.servableBytes(), file.size() - 1);
+            if (position >= available) return; // the listener wakes us when more is verified
+            int n = (int) Math.min(CHUNK, available - position);
+            ByteBuf buf = Unpooled.buffer(n, n);
+            try {
+                ByteBuffer nio = buf.nioBuffer(0, n);
+                int read = 0;
+                while (read < n) {
+                    int r = file.read(nio, position + read);
+                    if (r < 0) throw new IOException("file shorter than its verified prefix");
+                    read += r;
+                }
+                buf.writerIndex(n);
+            } catch (IOException e) {
+                buf.release();
+                ctx.close();
+                done();
+                return;
+            }
+            position += n;
+            writing = true;
+            ctx.writeAndFlush(new DefaultHttpContent(buf)).addListener(f -> {
+                synchronized (NarStreamer.this) {
+                    writing = false;
+                }
+                if (f.isSuccess()) schedule();
+                else done();
+            });
+        }
+    }
+
+    private void done() {
+        if (finished.compareAndSet(false, true)) {
+            file.removeListener(wake);
+            onDone.run();
+        }
+    }
+}

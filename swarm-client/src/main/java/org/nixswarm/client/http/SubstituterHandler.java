@@ -1,0 +1,123 @@
+package org.nixswarm.client.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import org.nixswarm.client.ClientException;
+import org.nixswarm.client.NotFoundException;
+import org.nixswarm.client.Resolution;
+import org.nixswarm.client.SwarmClient;
+import org.nixswarm.client.cache.NarFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Routes Nix's requests: {@code /nix-cache-info}, {@code /<hash>.narinfo}, {@code /nar/<file>}. */
+final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(SubstituterHandler.class);
+
+    private final SwarmClient client;
+    private final ExecutorService blocking;
+
+    SubstituterHandler(SwarmClient client, ExecutorService blocking) {
+        this.client = client;
+        this.blocking = blocking;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        boolean head = req.method().equals(HttpMethod.HEAD);
+        if (!head && !req.method().equals(HttpMethod.GET)) {
+            send(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "only GET and HEAD\n", keepAlive, false);
+            return;
+        }
+        String path = req.uri();
+        int q = path.indexOf('?');
+        if (q >= 0) path = path.substring(0, q);
+        if (path.equals("/nix-cache-info")) {
+            send(ctx, HttpResponseStatus.OK, "text/x-nix-cache-info",
+                    "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: " + client.config().priority() + "\n", keepAlive, head);
+        } else if (path.matches("/[0-9a-z]{32}\\.narinfo")) {
+            String hash = path.substring(1, 33);
+            blocking.execute(() -> narinfo(ctx, hash, keepAlive, head));
+        } else if (path.startsWith("/nar/") && path.length() > 5 && path.indexOf('/', 5) < 0) {
+            String file = path.substring(5);
+            blocking.execute(() -> nar(ctx, file, keepAlive, head));
+        } else {
+            send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", "not found\n", keepAlive, head);
+        }
+    }
+
+    private void narinfo(ChannelHandlerContext ctx, String hash, boolean keepAlive, boolean head) {
+        try {
+            Resolution r = client.resolve(hash);
+            send(ctx, HttpResponseStatus.OK, "text/x-nix-narinfo", r.narinfo().text(), keepAlive, head);
+        } catch (NotFoundException e) {
+            send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", e.getMessage() + "\n", keepAlive, head);
+        } catch (ClientException e) {
+            LOG.warn("{}.narinfo: {}", hash, e.getMessage());
+            send(ctx, HttpResponseStatus.BAD_GATEWAY, "text/plain", e.getMessage() + "\n", keepAlive, head);
+        } catch (RuntimeException e) {
+            LOG.error("{}.narinfo", hash, e);
+            send(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", "internal error\n", keepAlive, head);
+        }
+    }
+
+    private void nar(ChannelHandlerContext ctx, String file, boolean keepAlive, boolean head) {
+        NarFile f;
+        try {
+            f = client.nar(file);
+        } catch (NotFoundException e) {
+            send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", e.getMessage() + "\n", keepAlive, head);
+            return;
+        } catch (RuntimeException e) {
+            LOG.warn("nar/{}: {}", file, e.getMessage());
+            send(ctx, HttpResponseStatus.BAD_GATEWAY, "text/plain", e.getMessage() + "\n", keepAlive, head);
+            return;
+        }
+        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-nix-nar");
+        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, f.size());
+        if (keepAlive) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        if (head) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER,
+                    res.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
+            return;
+        }
+        client.cache().pin(file);
+        ctx.write(res);
+        new NarStreamer(ctx, f, keepAlive, blocking, () -> client.cache().unpin(file)).start();
+    }
+
+    static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body, boolean keepAlive, boolean head) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ByteBuf content = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        if (keepAlive) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        var future = ctx.writeAndFlush(res);
+        if (!keepAlive) future.addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("connection error: {}", cause.getMessage());
+        ctx.close();
+    }
+}

@@ -1,0 +1,93 @@
+package org.nixswarm.client.swarm;
+
+import bt.metainfo.TorrentId;
+import bt.net.ConnectionKey;
+import bt.net.IPeerConnectionPool;
+import bt.net.PeerConnection;
+import bt.protocol.Message;
+import bt.protocol.Piece;
+import bt.torrent.annotation.Consumes;
+import bt.torrent.annotation.Produces;
+import bt.torrent.messaging.MessageContext;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Remembers which peer sent the blocks of each piece (told by {@link RecordingDataWorker}), so that a piece that fails its hash bans its
+ * senders from that bundle's swarm; banned peers are disconnected whenever they show up again.
+ * Bt 1.10 drops a bad piece but keeps talking to whoever sent it.
+ */
+public final class BanAgent {
+    private static final Logger LOG = LoggerFactory.getLogger(BanAgent.class);
+
+    private final Map<TorrentId, Map<Integer, Set<InetSocketAddress>>> senders = new ConcurrentHashMap<>();
+    private final Map<TorrentId, Set<InetSocketAddress>> banned = new ConcurrentHashMap<>();
+    private volatile Supplier<IPeerConnectionPool> pool;
+
+    void bind(Supplier<IPeerConnectionPool> pool) {
+        this.pool = pool;
+    }
+
+    @Consumes
+    public void consume(Piece piece, MessageContext context) {
+        InetSocketAddress from = address(context);
+        if (isBanned(context.getTorrentId(), from)) {
+            close(context.getConnectionKey());
+            return;
+        }
+    }
+
+    void blockFrom(TorrentId torrent, bt.net.Peer peer, int piece) {
+        InetSocketAddress from = new InetSocketAddress(peer.getInetAddress(), Math.max(0, peer.getPort()));
+        senders.computeIfAbsent(torrent, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(piece, k -> ConcurrentHashMap.newKeySet()).add(from);
+    }
+
+    @Produces
+    public void produce(Consumer<Message> messages, MessageContext context) {
+        if (isBanned(context.getTorrentId(), address(context))) close(context.getConnectionKey());
+    }
+
+    void pieceVerified(TorrentId torrent, int piece) {
+        Map<Integer, Set<InetSocketAddress>> m = senders.get(torrent);
+        if (m != null) m.remove(piece);
+    }
+
+    /** Bans everyone who sent blocks of a piece that failed its hash. */
+    void pieceFailed(TorrentId torrent, int piece) {
+        Map<Integer, Set<InetSocketAddress>> m = senders.get(torrent);
+        Set<InetSocketAddress> who = m == null ? null : m.remove(piece);
+        if (who == null) return;
+        for (InetSocketAddress a : who) {
+            LOG.warn("peer {} sent a bad piece {} of {}: banned from this swarm", a, piece, torrent);
+            banned.computeIfAbsent(torrent, k -> ConcurrentHashMap.newKeySet()).add(a);
+        }
+    }
+
+    public boolean isBanned(TorrentId torrent, InetSocketAddress peer) {
+        Set<InetSocketAddress> s = banned.get(torrent);
+        return s != null && peer != null && s.contains(peer);
+    }
+
+    public Set<InetSocketAddress> banned(TorrentId torrent) {
+        return Set.copyOf(banned.getOrDefault(torrent, Set.of()));
+    }
+
+    private void close(ConnectionKey key) {
+        Supplier<IPeerConnectionPool> p = pool;
+        if (p == null) return;
+        PeerConnection c = p.get().getConnection(key);
+        if (c != null) c.closeQuietly();
+    }
+
+    private static InetSocketAddress address(MessageContext context) {
+        // an incoming peer's listening port may be unknown (-1): then it is known by address only
+        return new InetSocketAddress(context.getPeer().getInetAddress(), Math.max(0, context.getPeer().getPort()));
+    }
+}

@@ -1,0 +1,238 @@
+package org.nixswarm.client.swarm;
+
+import bt.data.LocalBitfield;
+import bt.metainfo.Torrent;
+import bt.metainfo.TorrentId;
+import bt.runtime.BtClient;
+import bt.torrent.fileselector.FilePriority;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.nixswarm.client.ClientException;
+import org.nixswarm.client.cache.NarCache;
+import org.nixswarm.client.cache.NarFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bundle in the Bt runtime: seeds every file of it that the cache holds and downloads the
+ * files someone wants. Completion is per file (the cache's piece accounting), never Bt's
+ * {@code stopWhenDownloaded}, which waits for all pieces of the torrent.
+ */
+public final class BundleSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BundleSession.class);
+
+    private final SwarmRuntime swarm;
+    private final BundleLayout layout;
+    private final NarCache cache;
+    private final Map<Integer, NarFile> files = new ConcurrentHashMap<>();
+    private final int[] entryOfPiece;
+    private final BitSet wanted = new BitSet();
+    private final AtomicLong peerBytes = new AtomicLong();
+    private volatile LocalBitfield bitfield;
+    private volatile Torrent torrent;
+    private BtClient client;
+
+    BundleSession(SwarmRuntime swarm, BundleLayout layout, NarCache cache) {
+        this.swarm = swarm;
+        this.layout = layout;
+        this.cache = cache;
+        this.entryOfPiece = new int[layout.pieceCount()];
+        Arrays.fill(entryOfPiece, -1);
+        for (BundleLayout.Entry e : layout.entries()) {
+            if (e.pad() || e.size() == 0 || !layout.isolated(e)) continue;
+            for (int p = layout.firstPiece(e); p < layout.endPiece(e); p++) entryOfPiece[p] = e.index();
+        }
+    }
+
+    public BundleLayout layout() { return layout; }
+    NarCache cache() { return cache; }
+    SwarmRuntime swarm() { return swarm; }
+    public long bytesFromPeers() { return peerBytes.get(); }
+
+    NarFile narFile(BundleLayout.Entry e) {
+        return files.get(e.index());
+    }
+
+    synchronized void start() {
+        if (client != null) return;
+        torrent = swarm.parseTorrent(layout.torrentBytesWithTrackers(swarm.extraTrackers()));
+        client = swarm.newClient(this, torrent,
+                f -> isPad(f.getPathElements()) ? FilePriority.SKIP : FilePriority.NORMAL_PRIORITY);
+        client.startAsync();
+    }
+
+    private static boolean isPad(java.util.List<String> path) {
+        return !path.isEmpty() && path.get(0).equals(".pad");
+    }
+
+    TorrentId torrentId() {
+        Torrent t = torrent;
+        return t == null ? null : t.getTorrentId();
+    }
+
+    /**
+     * Starts downloading {@code file} (entry {@code e}) from peers: resumes from the pieces on disk
+     * after re-hashing them. The caller races the web seed against this.
+     */
+    public void want(BundleLayout.Entry asked, NarFile file) throws IOException {
+        BundleLayout.Entry e = layout.entry(asked.index());
+        if (e.pad() || !layout.isolated(e)) {
+            throw new ClientException("bundle " + layout.infohash() + ": file " + e.path() + " does not start on a piece boundary");
+        }
+        if (file.size() != e.size()) {
+            throw new ClientException("bundle " + layout.infohash() + ": " + e.path() + " is " + e.size() + " bytes, the narinfo says " + file.size());
+        }
+        if (files.putIfAbsent(e.index(), file) != null && files.get(e.index()) != file) {
+            files.put(e.index(), file);
+        }
+        if (!file.isComplete()) {
+            BitSet claimed = file.prepare(layout.pieceLength());
+            int first = layout.firstPiece(e);
+            for (int rel = claimed.nextSetBit(0); rel >= 0; rel = claimed.nextSetBit(rel + 1)) {
+                if (Arrays.equals(file.hashPiece(rel, layout.pieceSize(first + rel)), layout.pieceHash(first + rel))) {
+                    file.markVerified(rel, NarFile.Source.LOCAL);
+                }
+            }
+        }
+        LocalBitfield bf = bitfield;
+        int first = layout.firstPiece(e);
+        synchronized (wanted) {
+            for (int p = first; p < layout.endPiece(e); p++) {
+                if (file.hasPiece(p - first)) {
+                    if (bf != null) bf.markLocalPieceVerified(p);
+                } else {
+                    wanted.set(p);
+                }
+            }
+        }
+        file.completion().whenComplete((ok, err) -> {
+            synchronized (wanted) {
+                wanted.clear(first, layout.endPiece(e));
+            }
+        });
+    }
+
+    BitSet wantedPieces() {
+        synchronized (wanted) {
+            return (BitSet) wanted.clone();
+        }
+    }
+
+    /** The pieces of {@code e} still missing, in order. */
+    public BitSet missingPieces(BundleLayout.Entry e) {
+        NarFile f = files.get(e.index());
+        BitSet out = new BitSet();
+        int first = layout.firstPiece(e);
+        for (int p = first; p < layout.endPiece(e); p++) if (f == null || !f.hasPiece(p - first)) out.set(p);
+        return out;
+    }
+
+    /** Bt's start-up check: trusts the cache's accounting instead of re-hashing the bundle. */
+    boolean initialVerify(LocalBitfield bf) {
+        this.bitfield = bf;
+        for (BundleLayout.Entry e : layout.entries()) {
+            if (e.pad() || e.size() == 0 || !layout.isolated(e)) continue;
+            int first = layout.firstPiece(e), end = layout.endPiece(e);
+            NarFile f = files.get(e.index());
+            if (f != null) {
+                for (int p = first; p < end; p++) if (f.hasPiece(p - first)) bf.markLocalPieceVerified(p);
+            } else if (cache.hasComplete(e.fileName())) {
+                // a complete file this client holds for another reason: seed it, after checking it
+                // against the torrent's own piece hashes (it may be from another run)
+                if (verifiesAgainstTorrent(e)) for (int p = first; p < end; p++) bf.markLocalPieceVerified(p);
+            }
+        }
+        return false; // never "done": the session seeds for as long as it lives
+    }
+
+    private boolean verifiesAgainstTorrent(BundleLayout.Entry e) {
+        try (var ch = java.nio.channels.FileChannel.open(cache.narDir().resolve(e.fileName()))) {
+            if (ch.size() != e.size()) return false;
+            int first = layout.firstPiece(e);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) layout.pieceLength());
+            for (int p = first; p < layout.endPiece(e); p++) {
+                long start = (p - first) * layout.pieceLength();
+                long len = Math.min(layout.pieceLength(), e.size() - start);
+                buf.clear();
+                buf.limit((int) len);
+                while (buf.hasRemaining()) if (ch.read(buf, start + buf.position()) < 0) return false;
+                java.security.MessageDigest sha1 = java.security.MessageDigest.getInstance("SHA-1");
+                buf.flip();
+                sha1.update(buf);
+                long pad = layout.pieceSize(p) - len;
+                if (pad > 0) sha1.update(new byte[(int) pad]);
+                if (!Arrays.equals(sha1.digest(), layout.pieceHash(p))) return false;
+            }
+            return true;
+        } catch (IOException | java.security.NoSuchAlgorithmException ex) {
+            return false;
+        }
+    }
+
+    /** Bt downloaded every block of {@code piece}: hash it and account for it. */
+    boolean verifyDownloadedPiece(int piece) {
+        int idx = entryOfPiece[piece];
+        NarFile f = idx < 0 ? null : files.get(idx);
+        if (f == null || f.isComplete()) return false;
+        int rel = piece - layout.firstPiece(layout.entry(idx));
+        try {
+            boolean ok = Arrays.equals(f.hashPiece(rel, layout.pieceSize(piece)), layout.pieceHash(piece));
+            TorrentId id = torrentId();
+            if (ok) {
+                if (!f.hasPiece(rel)) peerBytes.addAndGet(f.pieceSize(rel));
+                f.markVerified(rel, NarFile.Source.PEER);
+                if (id != null) swarm.bans().pieceVerified(id, piece);
+            } else {
+                LOG.warn("bundle {}: piece {} from peers failed its hash", layout.infohash(), piece);
+                if (id != null) swarm.bans().pieceFailed(id, piece);
+            }
+            return ok;
+        } catch (IOException e) {
+            LOG.warn("bundle {}: cannot check piece {}: {}", layout.infohash(), piece, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * A piece fetched elsewhere (the web seed): checks it against the torrent, stores it and tells
+     * Bt so it stops asking peers for it and starts offering it. False when the bytes are wrong.
+     */
+    public boolean acceptPiece(int piece, byte[] fileBytes, NarFile.Source source) throws IOException {
+        int idx = entryOfPiece[piece];
+        NarFile f = idx < 0 ? null : files.get(idx);
+        if (f == null) return false;
+        int rel = piece - layout.firstPiece(layout.entry(idx));
+        if (fileBytes.length != f.pieceSize(rel)) return false;
+        java.security.MessageDigest sha1;
+        try {
+            sha1 = java.security.MessageDigest.getInstance("SHA-1");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        sha1.update(fileBytes);
+        long pad = layout.pieceSize(piece) - fileBytes.length;
+        if (pad > 0) sha1.update(new byte[(int) pad]);
+        if (!Arrays.equals(sha1.digest(), layout.pieceHash(piece))) return false;
+        if (f.hasPiece(rel)) return true;
+        f.writeVerifiedPiece(rel, fileBytes, source);
+        LocalBitfield bf = bitfield;
+        if (bf != null) bf.markLocalPieceVerified(piece);
+        return true;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (client != null) {
+            try {
+                client.stop();
+            } catch (RuntimeException e) {
+                LOG.debug("stopping bundle {}: {}", layout.infohash(), e.getMessage());
+            }
+            client = null;
+        }
+    }
+}

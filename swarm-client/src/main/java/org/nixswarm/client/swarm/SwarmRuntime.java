@@ -1,0 +1,173 @@
+package org.nixswarm.client.swarm;
+
+import bt.Bt;
+import bt.data.ChunkVerifier;
+import bt.module.ServiceModule;
+import bt.service.IRuntimeLifecycleBinder;
+import bt.torrent.TorrentRegistry;
+import bt.torrent.data.BlockCache;
+import bt.torrent.data.DataWorker;
+import bt.torrent.data.DefaultDataWorker;
+import bt.metainfo.IMetadataService;
+import bt.metainfo.Torrent;
+import bt.net.IPeerConnectionPool;
+import bt.protocol.crypto.EncryptionPolicy;
+import bt.runtime.BtClient;
+import bt.runtime.BtRuntime;
+import bt.runtime.Config;
+import bt.torrent.fileselector.FilePrioritySkipSelector;
+import bt.tracker.http.HttpTrackerModule;
+import com.google.inject.Binder;
+import com.google.inject.Module;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nixswarm.client.ClientException;
+import org.nixswarm.client.cache.NarCache;
+
+/**
+ * The one Bt runtime of the client, shared by every bundle: no automatic shutdown (sessions come
+ * and go), no local service discovery (it multicasts off the machine), our piece verifier, peer
+ * banning and peer sources bound in, tuned for throughput.
+ */
+public final class SwarmRuntime implements AutoCloseable {
+    private final NarCache cache;
+    private final SwarmOptions options;
+    private final BtRuntime runtime;
+    private final BanAgent bans = new BanAgent();
+    private final StaticPeers staticPeers = new StaticPeers();
+    private final Map<String, BundleSession> sessions = new ConcurrentHashMap<>();
+    private final TokenBucket upload;
+    private final TokenBucket download;
+
+    public SwarmRuntime(NarCache cache, SwarmOptions options) {
+        this.cache = cache;
+        this.options = options;
+        this.upload = new TokenBucket(options.maxUploadBytesPerSecond());
+        this.download = new TokenBucket(options.maxDownloadBytesPerSecond());
+        Config config = new Config();
+        config.setAcceptorAddress(options.bindAddress());
+        config.setAcceptorPort(options.peerPort());
+        config.setMaxMessageProcessingInterval(Duration.ofMillis(1));
+        config.setMaxSimultaneouslyAssignedPieces(32);
+        config.setPeerDiscoveryInterval(options.peerDiscoveryInterval());
+        config.setPeerConnectionRetryInterval(Duration.ofSeconds(5));
+        config.setShutdownHookTimeout(Duration.ofSeconds(2));
+        if (options.mse()) {
+            config.setEncryptionPolicy(EncryptionPolicy.PREFER_PLAINTEXT);
+        } else {
+            config.setEncryptionPolicy(EncryptionPolicy.REQUIRE_PLAINTEXT);
+            config.setMseDisabled(true);
+        }
+        PieceVerifier verifier = new PieceVerifier();
+        Module ours = new Module() {
+            @Override
+            public void configure(Binder binder) {
+                ServiceModule.extend(binder).addMessagingAgent(bans).addPeerSourceFactory(staticPeers);
+            }
+
+            @Provides
+            @Singleton
+            public ChunkVerifier verifier() {
+                return verifier;
+            }
+
+            @Provides
+            @Singleton
+            public DataWorker dataWorker(IRuntimeLifecycleBinder lifecycle, TorrentRegistry registry, ChunkVerifier v,
+                                         BlockCache blockCache, Config c) {
+                return new RecordingDataWorker(new DefaultDataWorker(lifecycle, registry, v, blockCache, c), bans);
+            }
+        };
+        try {
+            this.runtime = BtRuntime.builder(config)
+                    .module(new HttpTrackerModule())
+                    .module(ours)
+                    .disableAutomaticShutdown()
+                    .disableLocalServiceDiscovery()
+                    .build();
+            bans.bind(() -> runtime.service(IPeerConnectionPool.class));
+            runtime.startup();
+        } catch (RuntimeException e) {
+            throw new ClientException("cannot start the BitTorrent runtime on " + options.bindAddress().getHostAddress()
+                    + ":" + options.peerPort() + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) e = e.getCause();
+        return e.getMessage();
+    }
+
+    private volatile java.util.List<String> extraTrackers = java.util.List.of();
+
+    /** Trackers announced to for every bundle, besides each torrent's own ({@code --tracker}). */
+    public void setExtraTrackers(java.util.List<String> trackers) {
+        this.extraTrackers = java.util.List.copyOf(trackers);
+    }
+
+    java.util.List<String> extraTrackers() {
+        return extraTrackers;
+    }
+
+    public int peerPort() {
+        return options.peerPort();
+    }
+
+    BanAgent bans() { return bans; }
+    TokenBucket uploadLimit() { return upload; }
+    TokenBucket downloadLimit() { return download; }
+
+    /** The running session for a bundle, started on first use. */
+    public BundleSession session(BundleLayout layout) {
+        BundleSession s = sessions.computeIfAbsent(layout.infohash(), k -> new BundleSession(this, layout, cache));
+        s.start();
+        return s;
+    }
+
+    public java.util.Optional<BundleSession> existingSession(String infohash) {
+        return java.util.Optional.ofNullable(sessions.get(infohash));
+    }
+
+    public java.util.Collection<BundleSession> sessions() {
+        return sessions.values();
+    }
+
+    /** A peer to try for every bundle (tests, {@code --peer}); trackers and PEX add the rest. */
+    public void addPeer(InetSocketAddress peer) {
+        staticPeers.addEverywhere(peer);
+    }
+
+    public java.util.Set<InetSocketAddress> banned(String infohash) {
+        BundleSession s = sessions.get(infohash);
+        return s == null || s.torrentId() == null ? java.util.Set.of() : bans.banned(s.torrentId());
+    }
+
+    Torrent parseTorrent(byte[] bytes) {
+        return runtime.service(IMetadataService.class).fromByteArray(bytes);
+    }
+
+    BtClient newClient(BundleSession session, Torrent torrent, FilePrioritySkipSelector selector) {
+        return Bt.client(runtime)
+                .storage(new BundleStorage(session))
+                .torrent(() -> torrent)
+                .fileSelector(selector)
+                .selector(new WantedPieceSelector(session))
+                .build();
+    }
+
+    public void stopSession(String infohash) {
+        BundleSession s = sessions.remove(infohash);
+        if (s != null) s.close();
+    }
+
+    @Override
+    public void close() {
+        for (BundleSession s : sessions.values()) s.close();
+        sessions.clear();
+        runtime.shutdown();
+    }
+}
