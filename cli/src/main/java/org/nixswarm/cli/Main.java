@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             IndexCommand.class,
             ServeCommand.class,
             FetchCommand.class,
+            DemoCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

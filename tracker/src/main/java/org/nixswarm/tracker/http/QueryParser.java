@@ -161,6 +161,11 @@ final class QueryParser {
 
     /** A non-negative decimal up to 18 digits (fits in a long with room), no sign, no spaces. */
     private static long number(byte[] t, int from, int to, String field, ErrorKind kind) {
+        if (indexOf(t, (byte) '%', from, to) < to) {
+            // Bt 1.10 percent-encodes every character of every value, digits included
+            byte[] d = decode(t, from, to, field);
+            return number(d, 0, d.length, field, kind);
+        }
         int n = to - from;
         if (n == 0 || n > 18) {
             throw new RequestRefused(kind, field + " must be a non-negative integer, got " + show(t, from, to));
@@ -177,11 +182,19 @@ final class QueryParser {
     }
 
     private static boolean flag(byte[] t, int from, int to, String field) {
+        if (indexOf(t, (byte) '%', from, to) < to) {
+            byte[] d = decode(t, from, to, field);
+            return flag(d, 0, d.length, field);
+        }
         if (to - from == 1 && (t[from] == '0' || t[from] == '1')) return t[from] == '1';
         throw new RequestRefused(ErrorKind.BAD_FLAG, field + " must be 0 or 1, got " + show(t, from, to));
     }
 
     private static Event event(byte[] t, int from, int to) {
+        if (indexOf(t, (byte) '%', from, to) < to) {
+            byte[] d = decode(t, from, to, "event");
+            return event(d, 0, d.length);
+        }
         switch (keyOf(t, from, to)) {
             case "":
             case "empty":
