@@ -60,6 +60,10 @@ public record TrackerConfig(
         Objects.requireNonNull(clock, "clock");
         positive("interval", interval.toSeconds());
         positive("min interval", minInterval.toSeconds());
+        if (minInterval.compareTo(interval) > 0) {
+            throw new TrackerException("min interval (" + minInterval.toSeconds() + " s) must not exceed the interval ("
+                    + interval.toSeconds() + " s)");
+        }
         positive("default numwant", defaultNumwant + 1);
         positive("max numwant", maxNumwant);
         positive("max peers per swarm", maxPeersPerSwarm);

@@ -35,10 +35,10 @@ import org.nixswarm.core.bencode.BencodeDecoder;
  */
 class FuzzTest {
     private static final long SEED = Long.getLong("fuzz.seed", 20261122L);
-    private static final int HTTP_MIXED = 50_000;
-    private static final int HTTP_INVALID = 10_000;
+    private static final int HTTP_MIXED = 40_000;
+    private static final int HTTP_INVALID = 6_000;
     private static final int UDP_MIXED = 50_000;
-    private static final int UDP_INVALID = 10_000;
+    private static final int UDP_INVALID = 6_000;
     private static final Set<Integer> STATUSES = Set.of(200, 400, 404, 405, 414, 431, 505);
 
     private static Tracker tracker;
