@@ -6,9 +6,11 @@ import java.io.OutputStream;
 /**
  * The NAR as it streams out of the NarWriter, compressed to .xz: bytes announced as a pool block
  * ({@link #expect}) become that block's precompressed xz block, everything else (NAR framing,
- * small remainders) is gathered and compressed here.
+ * small remainders) is gathered and compressed here, or stored when it is only a few bytes.
  */
 final class PooledXzOutput extends OutputStream {
+    /** Smaller runs of plain bytes (NAR framing between files) are stored, not compressed. */
+    static final int STORE_BELOW = 4096;
     private final XzBlockWriter xz;
     private final byte[] pending = new byte[XzBlockWriter.DICT_SIZE];
     private int pendingLen;
@@ -56,7 +58,8 @@ final class PooledXzOutput extends OutputStream {
 
     private void flushPending() throws IOException {
         if (pendingLen == 0) return;
-        xz.compress(pending, 0, pendingLen);
+        if (pendingLen < STORE_BELOW) xz.block(XzBlockWriter.stored(pending, 0, pendingLen));
+        else xz.compress(pending, 0, pendingLen);
         pendingLen = 0;
     }
 

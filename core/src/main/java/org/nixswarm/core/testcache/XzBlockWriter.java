@@ -59,6 +59,25 @@ final class XzBlockWriter {
         }
     }
 
+    /**
+     * A block of LZMA2 "uncompressed" chunks: for a few hundred bytes of NAR framing, compressing
+     * costs far more time (an encoder per block) than it saves bytes.
+     */
+    static Precompressed stored(byte[] data, int off, int len) {
+        if (len > DICT_SIZE) throw new IllegalArgumentException("block larger than " + DICT_SIZE);
+        ByteArrayOutputStream raw = new ByteArrayOutputStream(len + 8);
+        for (int done = 0; done < len; ) {
+            int n = Math.min(len - done, 65536);
+            raw.write(done == 0 ? 0x01 : 0x02); // uncompressed chunk; the first resets the dictionary
+            raw.write((n - 1) >>> 8);
+            raw.write((n - 1) & 0xff);
+            raw.write(data, off + done, n);
+            done += n;
+        }
+        raw.write(0x00); // end of the LZMA2 data
+        return new Precompressed(raw.toByteArray(), len, Crc64.of(data, off, len));
+    }
+
     void block(Precompressed b) throws IOException {
         // header: size, flags (one filter, no sizes), LZMA2 filter (id 0x21, 1 property byte), padding, CRC32
         byte[] header = {2, 0x00, 0x21, 0x01, dictProperty(DICT_SIZE), 0, 0, 0};

@@ -190,14 +190,28 @@ class TestCacheGeneratorTest {
             byte[] small = ("framing " + i).getBytes();
             w.compress(small, 0, small.length);
             plain.writeBytes(small);
+            byte[] stored = new byte[i == 4 ? 70_000 : 100 + i];
+            new java.util.Random(i).nextBytes(stored);
+            for (int off = 0; off < stored.length; off += XzBlockWriter.DICT_SIZE) {
+                w.block(XzBlockWriter.stored(stored, off, Math.min(XzBlockWriter.DICT_SIZE, stored.length - off)));
+            }
+            plain.writeBytes(stored);
         }
         w.finish();
         assertArrayEquals(plain.toByteArray(), Xz.decompress(out.toByteArray()));
         Process p = new ProcessBuilder(xzTool.toString(), "-dc").start();
-        try (var in = p.getOutputStream()) {
-            in.write(out.toByteArray());
-        }
+        // feed stdin from another thread: xz's output would fill the pipe while we are still writing
+        byte[] compressed = out.toByteArray();
+        Thread feeder = new Thread(() -> {
+            try (var in = p.getOutputStream()) {
+                in.write(compressed);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        feeder.start();
         assertArrayEquals(plain.toByteArray(), p.getInputStream().readAllBytes());
+        feeder.join();
         assertEquals(0, p.waitFor());
         // no blocks at all is a valid, empty stream
         java.io.ByteArrayOutputStream empty = new java.io.ByteArrayOutputStream();
