@@ -156,6 +156,40 @@ class PlannerTest {
     }
 
     @Test
+    void accessLogsMapNarUrlsThroughTheNarinfosAndSplitSessionsByIdleGap() throws Exception {
+        FakeCache c = FakeCache.packages(tmp.resolve("cache"), 7, GROUPS, PER_GROUP, SIZE);
+        List<String> lines = new ArrayList<>();
+        int stride = PER_GROUP + 1;
+        for (int u = 0; u < 24; u++) {
+            int g = u % GROUPS;
+            for (int i = 0; i <= PER_GROUP; i++) {
+                // two visits an hour apart: two sessions per client
+                for (int visit = 0; visit < 2; visit++) {
+                    int minute = 10 + visit * 60;
+                    String time = String.format("22/Nov/2026:%02d:%02d:%02d +0000", minute / 60, minute % 60, i);
+                    lines.add("10.0.0." + u + " - - [" + time + "] \"GET /" + c.urls.get(1 + g * stride + i)
+                            + " HTTP/1.1\" 200 " + SIZE + " \"-\" \"Nix/2.18\"");
+                }
+            }
+        }
+        lines.add("10.0.0.1 - - [22/Nov/2026:00:00:00 +0000] \"GET /nix-cache-info HTTP/1.1\" 200 30 \"-\" \"Nix/2.18\"");
+        Path log = tmp.resolve("access.log");
+        Files.write(log, lines);
+        PlanSummary s = new Planner(options(c.dir.toString(), null, List.of(log), null, tmp.resolve("p"), false, List.of()),
+                Progress.NONE).run();
+        assertEquals(24L * stride * 2, s.logRecords());
+        assertEquals(48, s.sessions());
+        assertEquals(1, s.leftOut().size(), s.toText());
+        assertEquals("ignored log request", s.leftOut().get(0).name());
+        Map<String, String> where = PlanCheck.verify(tmp.resolve("p"), c.dir);
+        for (int g = 0; g < GROUPS; g++) {
+            Set<String> bundles = new HashSet<>();
+            for (int i = 0; i <= PER_GROUP; i++) bundles.add(where.get(c.hashes.get(1 + g * stride + i)));
+            assertEquals(1, bundles.size(), "package " + g + " split over " + bundles);
+        }
+    }
+
+    @Test
     void untrustedSignaturesAreLeftOut() throws Exception {
         FakeCache c = FakeCache.packages(tmp.resolve("cache"), 5, 2, 2, SIZE);
         var other = FakeCache.plannerKey().publicKey();

@@ -33,6 +33,9 @@ import org.nixswarm.planner.graph.WeightedGraph;
  *       most weight with (if it has room); what has no such neighbour is packed in closure
  *       post-order (or, when planning incrementally, next to other paths tied to the same old bundle).</li>
  * </ol>
+ * <b>Order inside a bundle</b> follows the merge tree: when two clusters merge, the second's files
+ * go right after the first's, so the pairs that merged first (strongest co-access) end up adjacent;
+ * inside an atom, files are in closure post-order (dependencies first).
  * Frozen paths (already in an immutable bundle of a previous plan) are vertices that never merge:
  * they shape the weights and the leftover order but keep their bundle.
  * Deterministic: same input and seed, same bundles.
@@ -89,7 +92,7 @@ public final class Clusterer {
         return new Clusterer(g, sessions, frozenOf, frozenCount, cfg, rank).run();
     }
 
-    private static final boolean TRACE = Boolean.getBoolean("nixswarm.planner.trace");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Clusterer.class);
 
     private List<int[]> run() {
         long t = System.nanoTime();
@@ -111,7 +114,7 @@ public final class Clusterer {
 
     private static long trace(String what, long t0) {
         long now = System.nanoTime();
-        if (TRACE) System.err.printf("clusterer: %s in %d ms%n", what, (now - t0) / 1_000_000);
+        if (LOG.isDebugEnabled()) LOG.debug("clusterer: {} in {} ms", what, (now - t0) / 1_000_000);
         return now;
     }
 
