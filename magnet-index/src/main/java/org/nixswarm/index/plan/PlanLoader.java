@@ -57,7 +57,7 @@ public final class PlanLoader {
         PublicKey key = plannerKey(planDir, manifest);
         Path index = planDir.resolve("index.jsonl");
         if (!Files.isRegularFile(index)) throw new IndexException(planDir + ": no index.jsonl");
-        Path segmentFile = storeDir.resolve(segmentName(index, key));
+        Path segmentFile = segmentFile(storeDir, index, key);
         boolean reused = Files.isRegularFile(segmentFile);
         if (!reused) build(index, manifest, key, segmentFile);
         Segment segment = Segment.open(segmentFile);
@@ -94,6 +94,11 @@ public final class PlanLoader {
         } catch (FormatException e) {
             throw new IndexException(planDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Where {@link #load} keeps (and looks for) the segment of a plan's index.jsonl. */
+    public static Path segmentFile(Path storeDir, Path index, PublicKey key) {
+        return storeDir.resolve(segmentName(index, key));
     }
 
     private static String segmentName(Path index, PublicKey key) {

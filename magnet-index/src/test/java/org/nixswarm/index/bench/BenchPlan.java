@@ -84,6 +84,17 @@ public final class BenchPlan {
         inFlight.clear();
     }
 
+    /**
+     * An entry line for hash {@code h} shaped like {@code proto} (same narinfo fields and sizes),
+     * its planner signature copied, not computed: for store benchmarks that skip verification.
+     */
+    static String line(long i, byte[] h, IndexEntry proto) {
+        org.nixswarm.core.store.StorePath path = StorePath.of(h, "bench-package-" + i + "-1.2.3");
+        String narinfo = proto.narinfo().replace(proto.storePath().toString(), path.toString());
+        return new IndexEntry(path, proto.infohash(), (int) (i % 400) * 2, proto.filePath(), proto.fileSize(), narinfo,
+                proto.sig()).toJsonLine();
+    }
+
     private static List<String> lines(long from, long to, List<InfoHash> ihs) {
         Random r = new Random(from * 31 + 7);
         byte[] sig = new byte[64];
