@@ -49,9 +49,53 @@ public final class BanAgent {
                 .computeIfAbsent(piece, k -> ConcurrentHashMap.newKeySet()).add(from);
     }
 
+    /**
+     * Runs before Bt's choker for every connection. Besides dropping banned peers it keeps every
+     * other peer unchoked: Bt chokes a peer as soon as it loses interest and then refuses to
+     * unchoke it for 10 s, which is exactly the pattern of a client fetching one file after
+     * another from the same bundle (measured: 5 s median per 100 KB path instead of milliseconds).
+     */
     @Produces
     public void produce(Consumer<Message> messages, MessageContext context) {
-        if (isBanned(context.getTorrentId(), address(context))) close(context.getConnectionKey());
+        if (isBanned(context.getTorrentId(), address(context))) {
+            close(context.getConnectionKey());
+            return;
+        }
+        context.getConnectionState().setShouldChoke(false);
+        refreshStaleAssignment(context);
+    }
+
+    private final Map<TorrentId, Long> wantEpoch = new ConcurrentHashMap<>();
+    private final Map<ConnectionKey, Long> seenEpoch = new ConcurrentHashMap<>();
+    private final Set<ConnectionKey> faking = ConcurrentHashMap.newKeySet();
+
+    /** A file of the torrent became wanted: peers' idle assignments must pick up its pieces. */
+    void newlyWanted(TorrentId torrent) {
+        wantEpoch.merge(torrent, 1L, Long::sum);
+    }
+
+    /**
+     * Bt keeps a peer's assignment after its pieces are done and claims new pieces for it only
+     * when one of its pieces completes, so a file wanted later waits until the idle assignment
+     * times out. Bt drops the assignment of a peer that chokes us: we make the peer look choking
+     * for one round of the message loop and unchoked the next, and Bt assigns afresh at once.
+     */
+    private void refreshStaleAssignment(MessageContext context) {
+        ConnectionKey key = context.getConnectionKey();
+        long epoch = wantEpoch.getOrDefault(context.getTorrentId(), 0L);
+        var state = context.getConnectionState();
+        if (faking.remove(key)) {
+            state.setPeerChoking(false);
+            seenEpoch.put(key, epoch);
+            return;
+        }
+        Long seen = seenEpoch.putIfAbsent(key, epoch);
+        if (seen != null && seen < epoch && !state.isPeerChoking()) {
+            state.setPeerChoking(true);
+            faking.add(key);
+        } else if (seen != null) {
+            seenEpoch.put(key, epoch);
+        }
     }
 
     void pieceVerified(TorrentId torrent, int piece) {

@@ -100,15 +100,19 @@ public final class BundleSession implements AutoCloseable {
         }
         LocalBitfield bf = bitfield;
         int first = layout.firstPiece(e);
+        boolean added = false;
         synchronized (wanted) {
             for (int p = first; p < layout.endPiece(e); p++) {
                 if (file.hasPiece(p - first)) {
                     if (bf != null) bf.markLocalPieceVerified(p);
-                } else {
+                } else if (!wanted.get(p)) {
                     wanted.set(p);
+                    added = true;
                 }
             }
         }
+        TorrentId id = torrentId();
+        if (added && id != null) swarm.bans().newlyWanted(id);
         file.completion().whenComplete((ok, err) -> {
             synchronized (wanted) {
                 wanted.clear(first, layout.endPiece(e));

@@ -56,6 +56,12 @@ public final class SwarmRuntime implements AutoCloseable {
         config.setPeerDiscoveryInterval(options.peerDiscoveryInterval());
         config.setPeerConnectionRetryInterval(Duration.ofSeconds(5));
         config.setShutdownHookTimeout(Duration.ofSeconds(2));
+        // A peer's assignment whose pieces are all done keeps its slot until it times out, and a
+        // timed-out peer gets no new assignment for a minute: with files wanted one after another
+        // that is a 5 s stall per file. Time out idle assignments fast and do not hold it against
+        // the peer (a stalled peer simply gets reassigned; blocks in flight are re-requested).
+        config.setMaxPieceReceivingTime(Duration.ofMillis(Long.getLong("nixswarm.pieceTimeoutMs", 500)));
+        config.setTimeoutedAssignmentPeerBanDuration(Duration.ZERO);
         if (options.mse()) {
             config.setEncryptionPolicy(EncryptionPolicy.PREFER_PLAINTEXT);
         } else {
@@ -147,7 +153,7 @@ public final class SwarmRuntime implements AutoCloseable {
     }
 
     Torrent parseTorrent(byte[] bytes) {
-        return runtime.service(IMetadataService.class).fromByteArray(bytes);
+        return new DistinctFilesTorrent(runtime.service(IMetadataService.class).fromByteArray(bytes));
     }
 
     BtClient newClient(BundleSession session, Torrent torrent, FilePrioritySkipSelector selector) {

@@ -1,0 +1,167 @@
+package org.nixswarm.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+import org.nixswarm.client.cache.NarFile;
+import org.nixswarm.client.http.SubstituterServer;
+import org.nixswarm.client.swarm.BundleLayout;
+
+/** bench/client/run.sh: the swarm-client benchmarks, each with its reference in the same run. */
+@EnabledIfSystemProperty(named = "nixswarm.bench", matches = "true")
+class ClientBench {
+    @TempDir Path tmp;
+    final StringBuilder report = new StringBuilder();
+
+    private void say(String fmt, Object... args) {
+        String line = String.format(Locale.ROOT, fmt, args);
+        System.out.println(line);
+        report.append(line).append('\n');
+    }
+
+    private static ClientConfig config(Path dir, TestBundle b, String index, Duration race) throws Exception {
+        return ClientConfig.defaults(dir, SubstituterTest.freePort())
+                .withUpstream(b.upstreamUrl(), List.of(b.cacheKeyPublic()))
+                .withIndex(index, b.plannerKeyPublic())
+                .withRaceDelay(race);
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        return s.get(s.size() / 2);
+    }
+
+    @Test
+    void bench() throws Exception {
+        say("swarm-client benchmarks, %s, %d cores", java.time.Instant.now(), Runtime.getRuntime().availableProcessors());
+        smallPath(Integer.getInteger("bench.smallRuns", 30));
+        bigBundle(Integer.getInteger("bench.bundleMb", 200), Integer.getInteger("bench.seeders", 4));
+        Files.writeString(Path.of("target/bench-client.txt"), report.toString());
+    }
+
+    private void smallPath(int runs) throws Exception {
+        long[] sizes = new long[runs + 1];
+        java.util.Arrays.fill(sizes, 100_000);
+        try (TestBundle b = new TestBundle(tmp.resolve("small-cache"), sizes, 16384, 21)) {
+            String index = b.startIndex();
+            try (SwarmClient seeder = new SwarmClient(config(tmp.resolve("small-seeder"), b, index, Duration.ZERO));
+                 SwarmClient client = new SwarmClient(config(tmp.resolve("small-client"), b, index, Duration.ofSeconds(60)));
+                 SubstituterServer s = new SubstituterServer(client, new InetSocketAddress("127.0.0.1", 0))) {
+                for (int i = 0; i <= runs; i++) seeder.download(seeder.resolve(b.hash(i))).completion().get(60, TimeUnit.SECONDS);
+                client.swarm().addPeer(new InetSocketAddress("127.0.0.1", seeder.swarm().peerPort()));
+                List<Double> swarm = new ArrayList<>(), http = new ArrayList<>();
+                for (int i = 0; i <= runs; i++) {
+                    long t0 = System.nanoTime();
+                    SubstituterTest.get(s.url() + "/" + b.hash(i) + ".narinfo");
+                    HttpResponse<byte[]> r = SubstituterTest.get(s.url() + "/nar/" + b.fileName(i));
+                    double st = (System.nanoTime() - t0) / 1e6;
+                    assertArrayEquals(b.data(i), r.body());
+                    t0 = System.nanoTime();
+                    SubstituterTest.get(b.upstreamUrl() + b.hash(i) + ".narinfo");
+                    r = SubstituterTest.get(b.upstreamUrl() + "nar/" + b.fileName(i));
+                    double ht = (System.nanoTime() - t0) / 1e6;
+                    assertArrayEquals(b.data(i), r.body());
+                    if (i == 0) {
+                        say("small path: first fetch (connects to the peer) %.1f ms via swarm, %.1f ms direct", st, ht);
+                        continue;
+                    }
+                    swarm.add(st);
+                    http.add(ht);
+                    NarFile f = client.cache().existing(b.fileName(i)).orElseThrow();
+                    assertEquals(100_000, f.bytesFromPeers());
+                }
+                double ms = median(swarm), mh = median(http);
+                say("small path (100 KB, narinfo + nar, median of %d): swarm %.1f ms, direct HTTP %.1f ms, ratio %.2fx (target <= 1.5x)",
+                        runs, ms, mh, ms / mh);
+            }
+        }
+    }
+
+    private void bigBundle(int mb, int seeders) throws Exception {
+        int files = 4;
+        long[] sizes = new long[files];
+        java.util.Arrays.fill(sizes, (long) mb * 1_000_000 / files);
+        long total = (long) mb * 1_000_000;
+        try (TestBundle b = new TestBundle(tmp.resolve("big-cache"), sizes, 1 << 20, 22)) {
+            String index = b.startIndex();
+            BundleLayout layout = BundleLayout.parse(b.torrentBytes);
+            List<SwarmClient> seeds = new ArrayList<>();
+            List<String> peerArgs = new ArrayList<>();
+            try {
+                for (int s = 0; s < seeders; s++) {
+                    Path dir = tmp.resolve("big-seeder-" + s);
+                    Files.createDirectories(dir.resolve("nar"));
+                    for (int i = 0; i < files; i++) Files.createLink(dir.resolve("nar/" + b.fileName(i)), b.root.resolve("nar/" + b.fileName(i)));
+                    SwarmClient c = new SwarmClient(config(dir, b, index, Duration.ZERO));
+                    c.swarm().session(layout); // seeds what it finds on disk after checking the piece hashes
+                    seeds.add(c);
+                    peerArgs.add("127.0.0.1:" + c.swarm().peerPort());
+                }
+                Thread.sleep(3000); // let the seeders check their copies
+
+                // direct HTTP of the same bytes
+                long t0 = System.nanoTime();
+                for (int i = 0; i < files; i++) {
+                    HttpResponse<Path> r = SubstituterTest.HTTP.send(HttpRequest.newBuilder(URI.create(b.upstreamUrl() + "nar/" + b.fileName(i))).build(),
+                            HttpResponse.BodyHandlers.ofFile(tmp.resolve("http-" + i)));
+                    assertEquals(200, r.statusCode());
+                }
+                double httpS = (System.nanoTime() - t0) / 1e9;
+
+                // our client, peers only
+                double swarmS;
+                try (SwarmClient client = new SwarmClient(config(tmp.resolve("big-client"), b, index, Duration.ofSeconds(600)))) {
+                    for (SwarmClient s : seeds) client.swarm().addPeer(new InetSocketAddress("127.0.0.1", s.swarm().peerPort()));
+                    t0 = System.nanoTime();
+                    List<NarFile> fs = new ArrayList<>();
+                    for (int i = 0; i < files; i++) fs.add(client.download(client.resolve(b.hash(i))));
+                    for (NarFile f : fs) f.completion().get(600, TimeUnit.SECONDS);
+                    swarmS = (System.nanoTime() - t0) / 1e9;
+                    long fromPeers = fs.stream().mapToLong(NarFile::bytesFromPeers).sum();
+                    assertEquals(total, fromPeers);
+                }
+
+                // libtorrent 2.0.8, same seeders, same torrent (web seed removed)
+                double ltS = Double.NaN;
+                String script = System.getProperty("bench.ltScript");
+                if (script != null) {
+                    Path t = tmp.resolve("bundle.torrent");
+                    // url-list removed (outside the info dictionary: same infohash), so libtorrent uses the peers only
+                    var top = (org.nixswarm.core.bencode.BValue.BDict) org.nixswarm.core.bencode.BencodeDecoder.decode(b.torrentBytes);
+                    var m = new java.util.TreeMap<>(top.entries());
+                    m.remove("url-list");
+                    Files.write(t, org.nixswarm.core.bencode.BencodeEncoder.encode(new org.nixswarm.core.bencode.BValue.BDict(m)));
+                    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script, t.toString(), tmp.resolve("lt").toString(),
+                            String.valueOf(SubstituterTest.freePort())));
+                    cmd.addAll(peerArgs);
+                    Files.createDirectories(tmp.resolve("lt"));
+                    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    String out = new String(p.getInputStream().readAllBytes()).trim();
+                    if (p.waitFor() == 0) ltS = Double.parseDouble(out);
+                }
+                double mbps = total / 1e6;
+                say("bundle %d MB (4 files, 1 MiB pieces) from %d seeders: swarm %.1f MB/s (%.2f s), libtorrent %.1f MB/s (%.2f s), direct HTTP %.1f MB/s (%.2f s)",
+                        mb, seeders, mbps / swarmS, swarmS, mbps / ltS, ltS, mbps / httpS, httpS);
+                say("ratios: swarm/libtorrent %.2fx (target >= 1.0), swarm/HTTP %.2fx (target >= 0.5)", ltS / swarmS, httpS / swarmS);
+            } finally {
+                for (SwarmClient c : seeds) c.close();
+            }
+        }
+    }
+}
