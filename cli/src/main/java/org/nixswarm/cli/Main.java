@@ -19,9 +19,6 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             FetchCommand.class,
             DemoCommand.class,
-            TrackerCommand.class,
-            ServeCommand.class,
-            FetchCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
