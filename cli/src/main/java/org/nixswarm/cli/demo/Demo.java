@@ -103,6 +103,7 @@ public final class Demo {
             Random rnd = new Random(s.seed());
             List<TestCache.Entry> entries = cache.entries();
             List<SwarmClient> peers = new ArrayList<>();
+            List<NarFile> installing = new ArrayList<>();
             for (int i = 0; i < s.peers(); i++) {
                 SwarmClient peer = open.add(new SwarmClient(config(dir.resolve("peer-" + i), upstream, cacheKey, indexUrl, plannerKey,
                         Duration.ofMillis(200))));
@@ -110,8 +111,9 @@ public final class Demo {
                 Set<StorePath> installs = new LinkedHashSet<>();
                 if (i == 0) installs.addAll(second);
                 else installs.addAll(cache.closure(entries.get(rnd.nextInt(entries.size())).storePath()));
-                fetchAll(peer, installs);
+                for (StorePath p : installs) installing.add(peer.download(peer.resolve(p.hashPart())));
             }
+            await(installing);
             step("%d peers seed what they installed (peer 0: the %d paths needed after the cache goes down)", s.peers(), second.size());
             TrackerMetrics tm = tracker.metrics();
             double setup = (System.nanoTime() - t0) / 1e9;
@@ -119,39 +121,43 @@ public final class Demo {
             long f0 = System.nanoTime();
             // Before the outage the web seed joins after a short head start of the peers; after it, the
             // client is restarted on the same cache with a long one, as a machine that knows the cache is down.
-            ClientConfig before0 = config(dir.resolve("client"), upstream, cacheKey, indexUrl, plannerKey, Duration.ofSeconds(2));
+            ClientConfig before0 = config(dir.resolve("client"), upstream, cacheKey, indexUrl, plannerKey, Duration.ofMillis(500));
             ClientConfig after0 = before0.withRaceDelay(s.timeout());
             boolean realised;
             List<DemoReport.Fetched> before, after;
             double phase1;
             if (s.nixStore() != null) {
                 NixRealise nix;
-                try (SwarmClient client = new SwarmClient(before0);
+                try (SwarmClient client = withPeers(new SwarmClient(before0), peers);
                      SubstituterServer server = new SubstituterServer(client, new InetSocketAddress("127.0.0.1", 0))) {
                     nix = new NixRealise(s.nixStore(), dir.resolve("nix"), server.url(), cacheKey, s.timeout());
-                    step("nix-store -r %s (%d paths) through the substituter %s", half, first.size(), server.url());
+                    step("fetching %s (%d paths), then nix-store -r through the substituter %s", half, first.size(), server.url());
+                    // as `nix-swarm fetch --closure --realise`: the files first, then Nix imports them
+                    // (Nix streaming from files still downloading sometimes stalled; see the report)
+                    fetchAll(client, first);
                     nix.realise(half);
                     before = accounting(client, first);
                 }
                 phase1 = (System.nanoTime() - f0) / 1e9;
                 upstream.stop();
-                try (SwarmClient client = new SwarmClient(after0);
+                try (SwarmClient client = withPeers(new SwarmClient(after0), peers);
                      SubstituterServer server = new SubstituterServer(client, new InetSocketAddress("127.0.0.1", 0))) {
                     nix = new NixRealise(s.nixStore(), dir.resolve("nix"), server.url(), cacheKey, s.timeout());
-                    step("upstream cache DOWN; nix-store -r %s (%d more paths)", target, second.size());
+                    step("upstream cache DOWN; fetching %s (%d more paths), then nix-store -r", target, second.size());
+                    fetchAll(client, second);
                     nix.realise(target);
                     after = accounting(client, second);
                 }
                 realised = nix.isValid(closure);
             } else {
-                try (SwarmClient client = new SwarmClient(before0)) {
+                try (SwarmClient client = withPeers(new SwarmClient(before0), peers)) {
                     step("fetching %s (%d paths) with the client", half, first.size());
                     fetchAll(client, first);
                     before = accounting(client, first);
                 }
                 phase1 = (System.nanoTime() - f0) / 1e9;
                 upstream.stop();
-                try (SwarmClient client = new SwarmClient(after0)) {
+                try (SwarmClient client = withPeers(new SwarmClient(after0), peers)) {
                     step("upstream cache DOWN; fetching %s (%d more paths)", target, second.size());
                     fetchAll(client, second);
                     after = accounting(client, second);
@@ -200,6 +206,10 @@ public final class Demo {
     private void fetchAll(SwarmClient c, Set<StorePath> paths) throws Exception {
         List<NarFile> files = new ArrayList<>();
         for (StorePath p : paths) files.add(c.download(c.resolve(p.hashPart())));
+        await(files);
+    }
+
+    private void await(List<NarFile> files) throws Exception {
         long deadline = System.nanoTime() + s.timeout().toNanos();
         for (NarFile f : files) {
             try {
@@ -210,6 +220,16 @@ public final class Demo {
                 throw new ClientException(f.name() + ": not complete after " + s.timeout().toSeconds() + " s");
             }
         }
+    }
+
+    /**
+     * Tells a client the peers' addresses besides the tracker. Bt 1.10 announces every torrent of a
+     * runtime through one single-connection HTTP client: with several bundles at once most announces
+     * fail ("Connection is still allocated"), so the tracker alone finds peers late or never.
+     */
+    private static SwarmClient withPeers(SwarmClient c, List<SwarmClient> peers) {
+        for (SwarmClient p : peers) c.swarm().addPeer(new InetSocketAddress("127.0.0.1", p.swarm().peerPort()));
+        return c;
     }
 
     private static List<DemoReport.Fetched> accounting(SwarmClient c, Set<StorePath> paths) {
