@@ -56,8 +56,9 @@ sample="$root/../shared/data/cache-nixos-org-sample.narinfo.xz"; fit=(); [ -f "$
 NIX_SWARM_JAVA_OPTS="-Xmx4g" ./nix-swarm plan-eval --synthetic --paths "${PLAN_PATHS:-50000}" \
   --session-count "${PLAN_SESSIONS:-200000}" --releases 1 --seed 1 "${fit[@]}" > "$out/planner.log" 2>&1
 # first table: the planner's row and the random-packing row, column "touched" (mean)
-ours=$(awk '/^nix-swarm planner|^planner/ {print $3; exit}' "$out/planner.log")
-rnd=$(awk '/^random/ {print $3; exit}' "$out/planner.log")
+# (the name column is 34 characters wide; then bundles, touched mean)
+ours=$(grep -m1 '^planner (co-access' "$out/planner.log" | cut -c35- | awk '{print $2}')
+rnd=$(grep -m1 '^random packing' "$out/planner.log" | cut -c35- | awk '{print $2}')
 row "bundles touched per session (plan-eval ${PLAN_PATHS:-50000} paths)" "${ours:-failed}" "${rnd:-failed} (random packing)" "$(ratio "$rnd" "$ours")x fewer" ">= 10x fewer"
 
 # 6. index lookups/s (wrk on /v1/path/<hash>) vs a constant answer through the same server

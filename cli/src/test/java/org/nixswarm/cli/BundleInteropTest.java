@@ -67,8 +67,9 @@ class BundleInteropTest {
             p.ti = ti
             p.save_path = save
             if mode == 'get':
-                p.file_priorities = [0] * ti.num_files()
-                p.file_priorities[index] = 4
+                prio = [0] * ti.num_files()
+                prio[index] = 4
+                p.file_priorities = prio  # the binding hands out copies: assign the whole list
             h = s.add_torrent(p)
             size = ti.files().file_size(index)
             deadline = time.time() + seconds
