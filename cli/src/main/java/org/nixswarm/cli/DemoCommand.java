@@ -22,11 +22,10 @@ import picocli.CommandLine.Option;
 
 /** {@code nix-swarm demo}: the whole system on 127.0.0.1, in about a minute, with a report. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {
-            "Runs the whole system on 127.0.0.1 and reports what happened: generates a signed test cache, plans it",
-            "into bundles, starts the upstream HTTP cache, the tracker, the index and seeding peers, then fetches a",
-            "closure through a client (through real Nix when nix-store is on PATH), taking the upstream cache down",
-            "half way. Leaves nothing running; removes its temporary directory unless --keep."})
+        description = "Runs the whole system on 127.0.0.1 and reports what happened: generates a signed test cache, plans it"
+                + " into bundles, starts the upstream HTTP cache, the tracker, the index and seeding peers, then fetches a"
+                + " closure through a client (and real Nix when nix-store is on PATH), taking the upstream cache down"
+                + " half way. Leaves nothing running; removes its temporary directory unless --keep.")
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--paths", defaultValue = "60", paramLabel = "N", description = "Store paths in the test cache (default: ${DEFAULT-VALUE}).")
     int paths;
@@ -72,20 +71,53 @@ public final class DemoCommand implements Callable<Integer> {
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("nix-swarm-demo-");
         PrintWriter out = spec.commandLine().getOut();
         Path nix = noNix ? null : org.nixswarm.cli.demo.NixRealise.find();
-        boolean removed = false;
+        boolean[] removed = {false};
+        // Ctrl-C: the in-process servers die with the JVM; nix-store and the directory would not
+        Thread onInterrupt = new Thread(() -> {
+            org.nixswarm.cli.demo.NixRealise.destroyRunning();
+            // the clients may still be writing (even creating directories) while the JVM goes down:
+            // delete, wait, and delete again what reappeared
+            for (int attempt = 0; attempt < 10 && !keep && !removed[0]; attempt++) {
+                if (!Files.exists(work)) {
+                    if (attempt >= 3) break;
+                    try {
+                        Thread.sleep(150);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    continue;
+                }
+                try {
+                    deleteTree(work);
+                } catch (IOException | RuntimeException retry) {
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }, "nix-swarm-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
             report = new Demo(new Demo.Settings(paths, peers, seed, maxSize, work, nix, Duration.ofSeconds(timeout)), out)
                     .run(keep);
             if (!keep) {
                 deleteTree(work);
-                removed = true;
+                removed[0] = true;
             }
             report.print(out);
             if (report.realised() && report.fromPeersAfterOutage() > 0) return 0;
             spec.commandLine().getErr().println("nix-swarm demo: the closure was not realised from peers after the cache went down");
             return 3;
         } finally {
-            if (!keep && !removed) deleteTree(work);
+            if (!keep && !removed[0]) deleteTree(work);
+            removed[0] = true;
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
         }
     }
 
@@ -101,7 +133,7 @@ public final class DemoCommand implements Callable<Integer> {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
+                Files.deleteIfExists(file);
                 return FileVisitResult.CONTINUE;
             }
 
@@ -110,8 +142,14 @@ public final class DemoCommand implements Callable<Integer> {
                 if (e != null) throw e;
                 // Nix makes store paths read-only
                 d.toFile().setWritable(true);
-                Files.delete(d);
+                Files.deleteIfExists(d);
                 return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) return FileVisitResult.CONTINUE;
+                throw e;
             }
 
             @Override

@@ -15,6 +15,9 @@ import org.nixswarm.core.store.StorePath;
  * configuration of the cli's end-to-end test (no build users, no sandbox, a fresh narinfo cache).
  */
 public final class NixRealise {
+    /** nix-store processes running now: an interrupted demo (Ctrl-C) ends them on its way out. */
+    private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Path nixStore;
     private final Path root;
     private final String substituter;
@@ -56,6 +59,20 @@ public final class NixRealise {
         pb.environment().put("HOME", root.toString());
         pb.redirectErrorStream(true);
         Process p = pb.start();
+        RUNNING.add(p);
+        try {
+            await(p, path);
+        } finally {
+            RUNNING.remove(p);
+        }
+    }
+
+    /** Ends every nix-store this JVM started and still runs. */
+    public static void destroyRunning() {
+        for (Process p : RUNNING) p.destroyForcibly();
+    }
+
+    private void await(Process p, StorePath path) throws IOException, InterruptedException {
         // drained on another thread so that the timeout below holds even if nix-store hangs
         StringBuilder out = new StringBuilder();
         Thread reader = new Thread(() -> {
