@@ -85,7 +85,7 @@ public final class Planner {
             }
             Sessions sessions = sb.build();
 
-            Assignment a = BundlePlanner.plan(g, sessions, opt.cluster(), frozen.stream().filter(x -> true).toList(),
+            Assignment a = BundlePlanner.plan(g, sessions, opt.cluster(), frozen,
                     new int[frozen.size()]);
 
             String webSeed = opt.webSeed() != null ? opt.webSeed() : cache.baseUrl();

@@ -26,7 +26,7 @@ class InteropTest {
     @TempDir
     Path tmp;
 
-    private static final String CHECK = """
+    static final String CHECK = """
 import json, sys, time
 import libtorrent as lt
 ti = lt.torrent_info(sys.argv[1])

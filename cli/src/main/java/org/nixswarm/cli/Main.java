@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             PlanCommand.class,
             PlanEvalCommand.class,
             IndexCommand.class,
+            SimulateCommand.class,
             ServeCommand.class,
             FetchCommand.class,
             DemoCommand.class,

@@ -40,15 +40,26 @@ public final class DhtResolver {
     /** The index torrent the publisher points to now, with the item's sequence number. */
     public record Pointer(InfoHash infohash, long seq) {}
 
+    /** Lookups that come back empty are tried again: a lookup can miss while nodes time out. */
+    static final int ATTEMPTS = 3;
+
     public Optional<Pointer> currentIndex(byte[] publisherKey) {
-        Optional<MutableItem> item = DhtNode.await(node.getMutable(publisherKey, IndexTorrentLayout.SALT), timeout);
+        Optional<MutableItem> item = Optional.empty();
+        for (int i = 0; i < ATTEMPTS && item.isEmpty(); i++) {
+            item = DhtNode.await(node.getMutable(publisherKey, IndexTorrentLayout.SALT), timeout);
+        }
         if (item.isEmpty()) return Optional.empty();
-        return IndexTorrentLayout.pointedTo(item.get().value()).map(ih -> new Pointer(ih, item.get().seq()));
+        MutableItem found = item.get();
+        return IndexTorrentLayout.pointedTo(found.value()).map(ih -> new Pointer(ih, found.seq()));
     }
 
     /** The index torrent's peers, as the DHT knows them. */
     public Set<InetSocketAddress> peers(InfoHash infohash) {
-        return DhtNode.await(node.getPeers(infohash.bytes(), 0), timeout);
+        Set<InetSocketAddress> peers = Set.of();
+        for (int i = 0; i < ATTEMPTS && peers.isEmpty(); i++) {
+            peers = DhtNode.await(node.getPeers(infohash.bytes(), 0), timeout);
+        }
+        return peers;
     }
 
     /**

@@ -68,6 +68,11 @@ public final class MagnetIndex {
         return Optional.of(new Found(IndexEntry.parse(line), line, hit.segment().meta()));
     }
 
+    /** The stored line of an entry (verified when the segment was written), without parsing it. */
+    public Optional<IndexStore.Hit> lookupRaw(byte[] storeHash) {
+        return Optional.ofNullable(store.get(storeHash));
+    }
+
     /** The index.jsonl lines of every entry under the prefix, sorted by hash. */
     public List<byte[]> prefix(byte[] prefix, int bits) {
         List<byte[]> out = new ArrayList<>();

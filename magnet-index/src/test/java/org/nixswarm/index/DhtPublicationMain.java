@@ -46,13 +46,13 @@ public final class DhtPublicationMain {
 
             int n = 8;
             for (int i = 1; i <= n; i++) {
+                java.util.Set<Integer> known = new java.util.LinkedHashSet<>(List.of(i == 1 ? n : i - 1, 1, 2, 3));
+                known.remove(i);
                 List<InetSocketAddress> boot = new ArrayList<>();
-                for (int b : new int[] {1, 2, i == 1 ? n : i - 1}) {
-                    if (b != i) boot.add(new InetSocketAddress(InetAddress.getByName("198.18.0." + b), 6881));
-                }
+                for (int b : known) boot.add(new InetSocketAddress(InetAddress.getByName("198.18.0." + b), 6881));
                 nodes.add(DhtNode.start(new DhtConfig(InetAddress.getByName("198.18.0." + i), 6881, boot)));
             }
-            for (DhtNode d : nodes) d.awaitReady(3, Duration.ofSeconds(60));
+            for (DhtNode d : nodes) d.awaitReady(2, Duration.ofSeconds(60));
             System.out.println("dht ready");
 
             byte[] publisherSeed = TestPlan.seed(99);

@@ -318,7 +318,10 @@ public final class SwarmClient implements AutoCloseable {
         f.prepare(0);
         try (InputStream in = upstream.open(r.narinfo().url())) {
             byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) f.append(ByteBuffer.wrap(buf, 0, n));
+            for (int n; (n = in.read(buf)) > 0; ) {
+                swarm.downloadLimit().take(n);
+                f.append(ByteBuffer.wrap(buf, 0, n));
+            }
         }
         f.finishStream();
     }

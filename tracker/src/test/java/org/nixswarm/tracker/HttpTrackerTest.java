@@ -249,6 +249,33 @@ class HttpTrackerTest {
     }
 
     @Test
+    void percentEncodedDigitsFlagsAndEventsAreDecoded() throws IOException {
+        // Bt 1.10 percent-encodes every byte of every value: port=%37%34%30%32 and so on.
+        byte[] ih = Query.hash(SWARM.incrementAndGet());
+        StringBuilder target = new StringBuilder("/announce?info_hash=");
+        for (byte b : ih) target.append(String.format("%%%02X", b & 0xff));
+        target.append("&peer_id=").append(everyByte("-BT0001-000000000042"))
+                .append("&port=").append(everyByte("7402"))
+                .append("&uploaded=").append(everyByte("0"))
+                .append("&downloaded=").append(everyByte("0"))
+                .append("&left=").append(everyByte("1234"))
+                .append("&compact=").append(everyByte("1"))
+                .append("&numwant=").append(everyByte("50"))
+                .append("&event=").append(everyByte("started"));
+        HttpClient.Response r = get(plain, target);
+        assertNull(r.failure());
+        assertEquals(1, r.integer("incomplete"));
+        HttpClient.Response bad = get(plain, target.toString().replace("port=%37", "port=%2D"));
+        assertEquals("port must be a non-negative integer, got '-402'", bad.failure());
+    }
+
+    private static String everyByte(String ascii) {
+        StringBuilder b = new StringBuilder();
+        for (char c : ascii.toCharArray()) b.append(String.format("%%%02X", (int) c));
+        return b.toString();
+    }
+
+    @Test
     void wrongPathsMethodsVersionsAndBodiesAreRefused() throws IOException {
         HttpClient.Response notFound = get(plain, "/favicon.ico");
         assertEquals(404, notFound.status());

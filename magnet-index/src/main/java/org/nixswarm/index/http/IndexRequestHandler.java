@@ -2,6 +2,8 @@ package org.nixswarm.index.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
@@ -25,14 +27,18 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.nixswarm.core.FormatException;
-import org.nixswarm.core.index.IndexEntry;
+import org.nixswarm.core.magnet.MagnetUri;
 import org.nixswarm.core.store.NixBase32;
 import org.nixswarm.core.torrent.InfoHash;
 import org.nixswarm.index.MagnetIndex;
+import org.nixswarm.index.store.IndexStore;
+import org.nixswarm.index.store.SegmentMeta;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,33 +120,52 @@ final class IndexRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
                     "not a store path hash (32 Nix base32 characters): " + hash + "\n"));
             return;
         }
-        Optional<MagnetIndex.Found> found = index.lookup(key);
-        if (found.isEmpty()) {
+        Optional<IndexStore.Hit> hit = index.lookupRaw(key);
+        if (hit.isEmpty()) {
             limiter.failed(client);
             send(ctx, req, endpoint, text(HttpResponseStatus.NOT_FOUND, "unknown store path hash " + hash + "\n"));
             return;
         }
-        MagnetIndex.Found f = found.get();
+        // The record is a line verified when the segment was written: copy its fields through a
+        // streaming parser instead of re-validating every one on each request.
+        Map<String, String> text = new HashMap<>(8);
+        long fileIndex = 0;
+        long fileSize = 0;
+        byte[] record = hit.get().record();
+        try (JsonParser p = JSON.createParser(record)) {
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                if (v == JsonToken.VALUE_STRING) text.put(field, p.getText());
+                else if (v == JsonToken.VALUE_NUMBER_INT && field.equals("fileIndex")) fileIndex = p.getLongValue();
+                else if (v == JsonToken.VALUE_NUMBER_INT && field.equals("fileSize")) fileSize = p.getLongValue();
+                else p.skipChildren();
+            }
+        }
         if (narinfoOnly) {
             send(ctx, req, endpoint, response(HttpResponseStatus.OK, "text/x-nix-narinfo",
-                    f.entry().narinfo().getBytes(StandardCharsets.UTF_8)));
+                    text.get("narinfo").getBytes(StandardCharsets.UTF_8)));
             return;
         }
-        ByteBuf buf = ctx.alloc().buffer(f.line().length() + 512);
+        SegmentMeta meta = hit.get().segment().meta();
+        String infohash = text.get("infohash");
+        MagnetUri magnet = MagnetUri.of(InfoHash.parse(infohash)).withTrackers(meta.trackers())
+                .withWebSeeds(List.of(meta.cacheUrl())).withSelectOnly(List.of((int) fileIndex));
+        ByteBuf buf = ctx.alloc().buffer(record.length + 512);
         try (OutputStream out = new ByteBufOutputStream(buf); JsonGenerator g = JSON.createGenerator(out)) {
-            IndexEntry e = f.entry();
             g.writeStartObject();
-            g.writeStringField("storeHash", e.storeHash());
-            g.writeStringField("storePath", e.storePath().toString());
-            g.writeStringField("infohash", e.infohash().hex());
-            g.writeNumberField("fileIndex", e.fileIndex());
-            g.writeStringField("filePath", e.filePath());
-            g.writeNumberField("fileSize", e.fileSize());
-            g.writeStringField("magnet", f.magnet().toString());
-            g.writeStringField("torrent", "/v1/bundle/" + e.infohash().hex());
-            g.writeStringField("generation", f.meta().generation());
-            g.writeStringField("narinfo", e.narinfo());
-            g.writeStringField("sig", e.sig());
+            g.writeStringField("storeHash", text.get("storeHash"));
+            g.writeStringField("storePath", text.get("storePath"));
+            g.writeStringField("infohash", infohash);
+            g.writeNumberField("fileIndex", fileIndex);
+            g.writeStringField("filePath", text.get("filePath"));
+            g.writeNumberField("fileSize", fileSize);
+            g.writeStringField("magnet", magnet.toString());
+            g.writeStringField("torrent", "/v1/bundle/" + infohash);
+            g.writeStringField("generation", meta.generation());
+            g.writeStringField("narinfo", text.get("narinfo"));
+            g.writeStringField("sig", text.get("sig"));
             g.writeEndObject();
         }
         send(ctx, req, endpoint, response(HttpResponseStatus.OK, "application/json", buf));

@@ -125,7 +125,8 @@ public final class SwarmRuntime implements AutoCloseable {
 
     BanAgent bans() { return bans; }
     TokenBucket uploadLimit() { return upload; }
-    TokenBucket downloadLimit() { return download; }
+    /** The {@code --max-download} budget, shared by peers, the web seed and the upstream. */
+    public TokenBucket downloadLimit() { return download; }
 
     /** The running session for a bundle, started on first use. */
     public BundleSession session(BundleLayout layout) {

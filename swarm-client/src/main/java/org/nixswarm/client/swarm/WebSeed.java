@@ -76,6 +76,7 @@ public final class WebSeed {
     /** Splits into pieces and hands each to the session (which checks it); -1 if any was wrong. */
     private static int store(BundleSession session, BundleLayout.Entry e, int first, int end, byte[] bytes) throws IOException {
         BundleLayout l = session.layout();
+        session.swarm().downloadLimit().take(bytes.length); // --max-download covers the web seed too
         int firstOfFile = l.firstPiece(e);
         int stored = 0;
         int off = 0;

@@ -159,12 +159,15 @@ final class QueryParser {
         return v;
     }
 
-    /** A non-negative decimal up to 18 digits (fits in a long with room), no sign, no spaces. */
+    /**
+     * A non-negative decimal up to 18 digits (fits in a long with room), no sign, no spaces. Some
+     * clients (Bt) percent-encode every byte of every value, digits included, so an encoded value is
+     * decoded first; the common plain value is parsed in place without allocating.
+     */
     private static long number(byte[] t, int from, int to, String field, ErrorKind kind) {
         if (indexOf(t, (byte) '%', from, to) < to) {
-            // Bt 1.10 percent-encodes every character of every value, digits included
-            byte[] d = decode(t, from, to, field);
-            return number(d, 0, d.length, field, kind);
+            byte[] plain = decode(t, from, to, field);
+            return number(plain, 0, plain.length, field, kind);
         }
         int n = to - from;
         if (n == 0 || n > 18) {
@@ -183,8 +186,8 @@ final class QueryParser {
 
     private static boolean flag(byte[] t, int from, int to, String field) {
         if (indexOf(t, (byte) '%', from, to) < to) {
-            byte[] d = decode(t, from, to, field);
-            return flag(d, 0, d.length, field);
+            byte[] plain = decode(t, from, to, field);
+            return flag(plain, 0, plain.length, field);
         }
         if (to - from == 1 && (t[from] == '0' || t[from] == '1')) return t[from] == '1';
         throw new RequestRefused(ErrorKind.BAD_FLAG, field + " must be 0 or 1, got " + show(t, from, to));
@@ -192,8 +195,8 @@ final class QueryParser {
 
     private static Event event(byte[] t, int from, int to) {
         if (indexOf(t, (byte) '%', from, to) < to) {
-            byte[] d = decode(t, from, to, "event");
-            return event(d, 0, d.length);
+            byte[] plain = decode(t, from, to, "event");
+            return event(plain, 0, plain.length);
         }
         switch (keyOf(t, from, to)) {
             case "":

@@ -1,0 +1,88 @@
+package org.nixswarm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nixswarm.core.narinfo.NarInfo;
+import org.nixswarm.core.sign.SecretKey;
+import org.nixswarm.core.store.Hash;
+import org.nixswarm.core.store.NixBase32;
+import org.nixswarm.core.store.StorePath;
+import org.nixswarm.core.testcache.StaticHttpServer;
+
+/** {@code nix-swarm fetch} and {@code serve} on the command line: flags, JSON output, one-line errors. */
+class ClientCommandsTest {
+    @TempDir Path tmp;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void fetchDownloadsFromTheUpstreamAndReportsWhereBytesCameFrom() throws Exception {
+        Path cache = tmp.resolve("cache");
+        Files.createDirectories(cache.resolve("nar"));
+        byte[] data = new byte[123_456];
+        new Random(7).nextBytes(data);
+        Hash fh = Hash.sha256(data);
+        String file = fh.toBase32String().substring(7) + ".nar.xz";
+        Files.write(cache.resolve("nar/" + file), data);
+        byte[] h = new byte[20];
+        new Random(8).nextBytes(h);
+        StorePath sp = StorePath.parse("/nix/store/" + NixBase32.encode(h) + "-hello");
+        SecretKey key = SecretKey.generate("test-1", new SecureRandom());
+        NarInfo ni = NarInfo.builder().storePath(sp).url("nar/" + file).compression("xz").fileHash(fh).fileSize(data.length)
+                .narHash(Hash.sha256(new byte[1])).narSize(1000).build().withSignature(key);
+        Files.writeString(cache.resolve(sp.hashPart() + ".narinfo"), ni.print());
+        try (StaticHttpServer up = new StaticHttpServer(cache).start()) {
+            Run r = run("fetch", sp.toString(), "--json", "--cache-dir", tmp.resolve("client").toString(),
+                    "--upstream", up.baseUrl(), "--upstream-key", key.publicKey().toNixFormat(),
+                    "--peer-port", String.valueOf(SubstituteWithNixTest.freePort()), "--peer-address", "127.0.0.1");
+            assertEquals(0, r.code(), r.err());
+            JsonNode first = new ObjectMapper().readTree(r.out().lines().findFirst().orElseThrow());
+            assertEquals(sp.toString(), first.get("storePath").asText());
+            assertEquals(data.length, first.get("fromUpstream").asLong());
+            assertEquals(0, first.get("fromPeers").asLong());
+            assertTrue(Files.exists(tmp.resolve("client/nar/" + file)));
+        }
+    }
+
+    @Test
+    void badFlagsAreOneLineErrors() {
+        Run r = run("fetch", "/not/a/store/path", "--cache-dir", tmp.toString());
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("nix-swarm fetch: "), r.err());
+
+        r = run("serve", "--cache-size", "ten", "--cache-dir", tmp.toString());
+        assertEquals(1, r.code());
+        assertEquals("nix-swarm serve: --cache-size: not a size 'ten' (expected e.g. 10G, 500M, 64K or 0)", r.err().strip());
+
+        r = run("serve", "--index", "http://127.0.0.1:1/", "--cache-dir", tmp.toString(), "--peer-port", "0");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--index-key"), r.err());
+    }
+}
