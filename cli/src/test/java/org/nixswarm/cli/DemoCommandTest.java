@@ -27,6 +27,7 @@ class DemoCommandTest {
         cli.setExecutionExceptionHandler(new UserErrorHandler());
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
         Path work = tmp.resolve("demo");
         int rc = cli.execute("--paths", "30", "--peers", "2", "--max-size", "256K", "--dir", work.toString(), "--timeout", "90");
         assertEquals(0, rc, out.toString());

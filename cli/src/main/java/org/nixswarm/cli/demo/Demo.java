@@ -98,7 +98,7 @@ public final class Demo {
             Set<StorePath> second = new LinkedHashSet<>(closure);
             second.removeAll(first);
 
-            // the peers: machines that installed other things earlier; the first one installed what
+            // the peers: machines that installed other things earlier; the first two installed what
             // the client will need once the cache is down (else nobody could serve it)
             Random rnd = new Random(s.seed());
             List<TestCache.Entry> entries = cache.entries();
@@ -109,12 +109,17 @@ public final class Demo {
                         Duration.ofMillis(200))));
                 peers.add(peer);
                 Set<StorePath> installs = new LinkedHashSet<>();
-                if (i == 0) installs.addAll(second);
+                // two holders, so that one peer banned for a bad piece does not leave the rest unservable
+                if (i < 2) installs.addAll(second);
                 else installs.addAll(cache.closure(entries.get(rnd.nextInt(entries.size())).storePath()));
+                // one peer after the other: two peers fetching the same files at once from each other
+                // is where bad pieces were seen (see the report)
                 for (StorePath p : installs) installing.add(peer.download(peer.resolve(p.hashPart())));
+                await(installing);
+                installing.clear();
             }
-            await(installing);
-            step("%d peers seed what they installed (peer 0: the %d paths needed after the cache goes down)", s.peers(), second.size());
+            step("%d peers seed what they installed (peers 0 and 1: the %d paths needed after the cache goes down)", s.peers(),
+                    second.size());
             TrackerMetrics tm = tracker.metrics();
             double setup = (System.nanoTime() - t0) / 1e9;
 
