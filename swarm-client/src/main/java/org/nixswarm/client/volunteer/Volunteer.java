@@ -99,8 +99,12 @@ public final class Volunteer implements AutoCloseable {
                 LOG.info("volunteer: seeding bundle {} ({} bytes, {} seeders)", b.infohash(), b.totalSize(), seeders.getOrDefault(b.infohash(), 0));
                 held.add(b.infohash());
                 client.seedBundle(torrent).whenComplete((ok, err) -> {
-                    if (err != null) LOG.warn("volunteer: bundle {} failed: {}", b.infohash(), err.getMessage());
-                    else LOG.info("volunteer: bundle {} complete, seeding", b.infohash());
+                    if (err != null) {
+                        // let the next round choose again (possibly the same bundle, once its sources are back)
+                        LOG.warn("volunteer: bundle {} failed: {}", b.infohash(), err.getMessage());
+                        held.remove(b.infohash());
+                        client.stopSeeding(b.infohash());
+                    } else LOG.info("volunteer: bundle {} complete, seeding", b.infohash());
                 });
             } catch (IOException | RuntimeException e) {
                 held.remove(b.infohash());
