@@ -105,67 +105,67 @@ class SubstituteWithNixTest {
                 built.add(new Built(sp, ni, fileName));
                 previous = sp;
             }
-            // the real planner, announcing to the real tracker; the tracker's allow-list is the plan
+            // the real planner; the torrents announce to the real tracker (started before the plan exists, so open)
             Path plan = tmp.resolve("plan");
             try (Tracker tracker = Tracker.start(TrackerConfig.builder().http(new InetSocketAddress("127.0.0.1", 0))
                     .interval(Duration.ofSeconds(5)).minInterval(Duration.ofSeconds(1)).ioThreads(1).build())) {
-            String announce = "http://127.0.0.1:" + tracker.httpAddress().getPort() + "/announce";
-            assertEquals(0, Main.run("plan", "--cache", cacheDir.toString(), "--out", plan.toString(),
-                    "--key", tmp.resolve("planner.key").toString(), "--trusted-key", cacheKey.publicKey().toNixFormat(),
-                    "--tracker", announce, "--web-seed", upstream.baseUrl(), "--strict"));
-            String plannerKey = Files.readString(plan.resolve("planner-key.pub")).strip();
+                String announce = "http://127.0.0.1:" + tracker.httpAddress().getPort() + "/announce";
+                assertEquals(0, Main.run("plan", "--cache", cacheDir.toString(), "--out", plan.toString(),
+                        "--key", tmp.resolve("planner.key").toString(), "--trusted-key", cacheKey.publicKey().toNixFormat(),
+                        "--tracker", announce, "--web-seed", upstream.baseUrl(), "--strict"));
+                String plannerKey = Files.readString(plan.resolve("planner-key.pub")).strip();
 
-            HttpServer index = serveIndex(plan);
-            String indexUrl = "http://127.0.0.1:" + index.getAddress().getPort() + "/";
-            try {
-                ClientConfig seedConfig = ClientConfig.defaults(tmp.resolve("seeder"), freePort())
-                        .withUpstream(upstream.baseUrl(), List.of(cacheKey.publicKey().toNixFormat()))
-                        .withIndex(indexUrl, plannerKey)
-                        .withRaceDelay(Duration.ZERO);
-                Path store1 = tmp.resolve("store1");
-                try (SwarmClient seeder = new SwarmClient(seedConfig)) {
-                    for (Built b : built) seeder.download(seeder.resolve(b.path().hashPart())).completion().get(60, TimeUnit.SECONDS);
-                    upstream.stop();
-
-                    ClientConfig lc = ClientConfig.defaults(tmp.resolve("client1"), freePort())
+                HttpServer index = serveIndex(plan);
+                String indexUrl = "http://127.0.0.1:" + index.getAddress().getPort() + "/";
+                try {
+                    ClientConfig seedConfig = ClientConfig.defaults(tmp.resolve("seeder"), freePort())
                             .withUpstream(upstream.baseUrl(), List.of(cacheKey.publicKey().toNixFormat()))
                             .withIndex(indexUrl, plannerKey)
-                            .withRaceDelay(Duration.ofSeconds(120));
-                    try (SwarmClient client = new SwarmClient(lc);
-                         SubstituterServer server = new SubstituterServer(client, new InetSocketAddress("127.0.0.1", 0))) {
-                        // no peer given: the client finds the seeder through the tracker alone
-                        realise(nixStore, store1, server.url(), cacheKey, built.get(2).path());
-                        for (Built b : built) {
-                            NarFile f = client.cache().existing(b.fileName()).orElseThrow();
-                            assertTrue(f.isComplete());
-                            assertTrue(f.bytesFromPeers() > 0 && f.bytesFromWebSeed() == 0 && f.bytesFromUpstream() == 0,
-                                    b.path() + ": peers " + f.bytesFromPeers() + ", web seed " + f.bytesFromWebSeed());
+                            .withRaceDelay(Duration.ZERO);
+                    Path store1 = tmp.resolve("store1");
+                    try (SwarmClient seeder = new SwarmClient(seedConfig)) {
+                        for (Built b : built) seeder.download(seeder.resolve(b.path().hashPart())).completion().get(60, TimeUnit.SECONDS);
+                        upstream.stop();
+
+                        ClientConfig lc = ClientConfig.defaults(tmp.resolve("client1"), freePort())
+                                .withUpstream(upstream.baseUrl(), List.of(cacheKey.publicKey().toNixFormat()))
+                                .withIndex(indexUrl, plannerKey)
+                                .withRaceDelay(Duration.ofSeconds(120));
+                        try (SwarmClient client = new SwarmClient(lc);
+                             SubstituterServer server = new SubstituterServer(client, new InetSocketAddress("127.0.0.1", 0))) {
+                            // no peer given: the client finds the seeder through the tracker alone
+                            realise(nixStore, store1, server.url(), cacheKey, built.get(2).path());
+                            for (Built b : built) {
+                                NarFile f = client.cache().existing(b.fileName()).orElseThrow();
+                                assertTrue(f.isComplete());
+                                assertTrue(f.bytesFromPeers() > 0 && f.bytesFromWebSeed() == 0 && f.bytesFromUpstream() == 0,
+                                        b.path() + ": peers " + f.bytesFromPeers() + ", web seed " + f.bytesFromWebSeed());
+                            }
                         }
                     }
-                }
-                for (Built b : built) assertTrue(Files.isRegularFile(store1.resolve(b.path().toString().substring(1) + "/bin/payload")));
+                    for (Built b : built) assertTrue(Files.isRegularFile(store1.resolve(b.path().toString().substring(1) + "/bin/payload")));
 
-                // the seeder is gone, the cache is back: the web seed serves the same closure
-                upstream.start(upstream.port());
-                Path store2 = tmp.resolve("store2");
-                ClientConfig lc2 = ClientConfig.defaults(tmp.resolve("client2"), freePort())
-                        .withUpstream(upstream.baseUrl(), List.of(cacheKey.publicKey().toNixFormat()))
-                        .withIndex(indexUrl, plannerKey)
-                        .withRaceDelay(Duration.ofMillis(300));
-                try (SwarmClient client = new SwarmClient(lc2);
-                     SubstituterServer server = new SubstituterServer(client, new InetSocketAddress("127.0.0.1", 0))) {
-                    realise(nixStore, store2, server.url(), cacheKey, built.get(2).path());
-                    for (Built b : built) {
-                        NarFile f = client.cache().existing(b.fileName()).orElseThrow();
-                        assertEquals(f.size(), f.bytesFromWebSeed(), b.path() + " from the web seed");
+                    // the seeder is gone, the cache is back: the web seed serves the same closure
+                    upstream.start(upstream.port());
+                    Path store2 = tmp.resolve("store2");
+                    ClientConfig lc2 = ClientConfig.defaults(tmp.resolve("client2"), freePort())
+                            .withUpstream(upstream.baseUrl(), List.of(cacheKey.publicKey().toNixFormat()))
+                            .withIndex(indexUrl, plannerKey)
+                            .withRaceDelay(Duration.ofMillis(300));
+                    try (SwarmClient client = new SwarmClient(lc2);
+                         SubstituterServer server = new SubstituterServer(client, new InetSocketAddress("127.0.0.1", 0))) {
+                        realise(nixStore, store2, server.url(), cacheKey, built.get(2).path());
+                        for (Built b : built) {
+                            NarFile f = client.cache().existing(b.fileName()).orElseThrow();
+                            assertEquals(f.size(), f.bytesFromWebSeed(), b.path() + " from the web seed");
+                        }
                     }
+                    for (Built b : built) assertTrue(Files.isRegularFile(store2.resolve(b.path().toString().substring(1) + "/README")));
+                    assertTrue(tracker.metrics().announces(TrackerMetrics.Transport.HTTP) >= 2,
+                            tracker.metrics().render(tracker.store().stats()));
+                } finally {
+                    index.stop(0);
                 }
-                for (Built b : built) assertTrue(Files.isRegularFile(store2.resolve(b.path().toString().substring(1) + "/README")));
-                assertTrue(tracker.metrics().announces(TrackerMetrics.Transport.HTTP) >= 2,
-                        tracker.metrics().render(tracker.store().stats()));
-            } finally {
-                index.stop(0);
-            }
             }
         }
     }
