@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,11 +17,24 @@ import java.util.concurrent.TimeUnit;
  * blocked read) and the read then throws instead of reporting a clean end of file.
  */
 public final class IdleTimeoutInputStream extends FilterInputStream {
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "nix-swarm-body-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * One watchdog thread for all bodies, alive only while some body is open: cancelled checks
+     * leave the queue at once and the idle thread exits after a second, so a client that has shut
+     * down leaves no thread behind.
+     */
+    private static final ScheduledExecutorService WATCHDOG = watchdog();
+
+    private static ScheduledExecutorService watchdog() {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "nix-swarm-body-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setRemoveOnCancelPolicy(true);
+        e.setKeepAliveTime(1, TimeUnit.SECONDS);
+        e.allowCoreThreadTimeOut(true);
+        return e;
+    }
 
     private final long idleNanos;
     private final String what;
