@@ -104,6 +104,14 @@ final class FaultBundle implements AutoCloseable {
         return n;
     }
 
+    /** The text an index entry's planner signature covers (docs/formats.md). */
+    byte[] signedMessage(ObjectNode n) throws Exception {
+        String narinfoSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(n.get("narinfo").asText().getBytes(StandardCharsets.UTF_8)));
+        return ("nix-swarm-index-1;" + n.get("storePath").asText() + ";" + n.get("infohash").asText() + ";" + n.get("fileIndex").asInt()
+                + ";" + n.get("filePath").asText() + ";" + n.get("fileSize").asLong() + ";" + narinfoSha).getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Serves the index API for every path of the bundle; returns its base URL. */
     String startIndex() throws Exception {
         index = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -70,7 +70,6 @@ class WebSeedFaultTest {
     static Stream<Arguments> faults() {
         List<Object[]> f = List.of(
                 new Object[] {"500", (Function<byte[], ResponseDefinitionBuilder>) d -> aResponse().withStatus(500).withBody("boom")},
-                new Object[] {"503", (Function<byte[], ResponseDefinitionBuilder>) d -> aResponse().withStatus(503)},
                 new Object[] {"connection reset", (Function<byte[], ResponseDefinitionBuilder>) d -> aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)},
                 new Object[] {"empty response", (Function<byte[], ResponseDefinitionBuilder>) d -> aResponse().withFault(Fault.EMPTY_RESPONSE)},
                 new Object[] {"random data then close", (Function<byte[], ResponseDefinitionBuilder>) d -> aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE)},
