@@ -34,9 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.nixswarm.client.SwarmClient;
 import org.nixswarm.client.cache.NarFile;
 import org.nixswarm.client.http.SubstituterServer;
@@ -100,56 +98,85 @@ class WebSeedFaultTest {
         return "http://127.0.0.1:" + wm.port() + "/" + prefix + "/";
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("faults")
-    void aWebSeedThatOnlyMisbehavesNeverYieldsABadFile(String name, Function<byte[], ResponseDefinitionBuilder> fault) throws Exception {
-        try (FaultBundle b = bundle(List.of(base("ws")))) {
-            wm.stubFor(get(urlPathEqualTo("/ws" + b.urlPath(0))).willReturn(fault.apply(b.data(0))));
+    /** Each fault on its own file of one bundle, all downloaded at once (one client: the suite stays fast). */
+    @Test
+    void aWebSeedThatOnlyMisbehavesNeverYieldsABadFile() throws Exception {
+        List<Arguments> faults = faults().toList();
+        long[] sizes = new long[faults.size()];
+        Arrays.fill(sizes, SIZE);
+        try (FaultBundle b = new FaultBundle(tmp.resolve("cache"), sizes, 16384, 21, List.of(base("ws")))) {
+            for (int i = 0; i < faults.size(); i++) {
+                wm.stubFor(get(urlPathEqualTo("/ws" + b.urlPath(i))).willReturn(fault(faults.get(i)).apply(b.data(i))));
+            }
             String index = b.startIndex();
             try (SwarmClient c = new SwarmClient(b.config(tmp.resolve("client"), index));
                  SubstituterServer s = new SubstituterServer(c, new InetSocketAddress("127.0.0.1", 0))) {
-                assertEquals(200, send(s.url() + "/" + b.hash(0) + ".narinfo").statusCode());
-                NarFile f = c.download(c.resolve(b.hash(0)));
-                // Nix asks for the file: whatever it gets must be a strict prefix of the real bytes (an aborted stream)
-                try {
-                    HttpResponse<byte[]> r = send(s.url() + "/nar/" + b.fileName(0));
-                    byte[] got = r.body();
-                    assertTrue(got.length < SIZE, name + ": a whole file was served");
-                    if (r.statusCode() == 200) assertArrayEquals(Arrays.copyOf(b.data(0), got.length), got, name + ": bad bytes served");
-                } catch (IOException aborted) {
-                    // the stream was cut: what Nix must see when no source delivers
+                List<NarFile> files = new java.util.ArrayList<>();
+                List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> served = new java.util.ArrayList<>();
+                for (int i = 0; i < faults.size(); i++) {
+                    assertEquals(200, send(s.url() + "/" + b.hash(i) + ".narinfo").statusCode());
+                    files.add(c.download(c.resolve(b.hash(i))));
+                    // Nix asks for the file while it downloads
+                    served.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(s.url() + "/nar/" + b.fileName(i)))
+                            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray()));
                 }
-                ExecutionException failed = assertThrows(ExecutionException.class, () -> f.completion().get(30, TimeUnit.SECONDS));
-                assertTrue(String.valueOf(failed.getCause().getMessage()).contains(b.fileName(0)), "error names the file: " + failed.getCause());
-                assertFalse(f.isComplete());
-                assertEquals(0, f.bytesFromWebSeed(), name + ": no byte accepted");
-                assertFalse(Files.exists(tmp.resolve("client/nar/" + b.fileName(0))), name + ": never in nar/");
-                assertTrue(wm.countRequestsMatching(getRequestedFor(urlPathEqualTo("/ws" + b.urlPath(0))).build()).getCount() >= 2,
-                        name + ": retried");
+                for (int i = 0; i < faults.size(); i++) {
+                    String name = faults.get(i).get()[0].toString();
+                    NarFile f = files.get(i);
+                    ExecutionException failed = assertThrows(ExecutionException.class, () -> f.completion().get(30, TimeUnit.SECONDS), name);
+                    assertTrue(String.valueOf(failed.getCause().getMessage()).contains(b.fileName(i)), name + ": error names the file: " + failed.getCause());
+                    assertFalse(f.isComplete(), name);
+                    assertEquals(0, f.bytesFromWebSeed(), name + ": no byte accepted");
+                    assertFalse(Files.exists(tmp.resolve("client/nar/" + b.fileName(i))), name + ": never in nar/");
+                    assertTrue(wm.countRequestsMatching(getRequestedFor(urlPathEqualTo("/ws" + b.urlPath(i))).build()).getCount() >= 2,
+                            name + ": retried");
+                    // whatever Nix got must be a strict prefix of the real bytes (the stream is cut), never a whole or wrong file
+                    try {
+                        HttpResponse<byte[]> r = served.get(i).get(30, TimeUnit.SECONDS);
+                        byte[] got = r.body();
+                        assertTrue(got.length < SIZE, name + ": a whole file was served");
+                        if (r.statusCode() == 200) assertArrayEquals(Arrays.copyOf(b.data(i), got.length), got, name + ": bad bytes served");
+                    } catch (ExecutionException aborted) {
+                        assertTrue(aborted.getCause() instanceof IOException, name + ": " + aborted.getCause());
+                    }
+                }
             }
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("faults")
-    void aWebSeedThatMisbehavesTwiceThenAnswersWellYieldsTheRightFile(String name, Function<byte[], ResponseDefinitionBuilder> fault)
-            throws Exception {
-        try (FaultBundle b = bundle(List.of(base("ws")))) {
-            String path = "/ws" + b.urlPath(0);
-            wm.stubFor(get(urlPathEqualTo(path)).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
-                    .willReturn(fault.apply(b.data(0))).willSetStateTo("once"));
-            wm.stubFor(get(urlPathEqualTo(path)).inScenario("flaky").whenScenarioStateIs("once")
-                    .willReturn(fault.apply(b.data(0))).willSetStateTo("good"));
-            wm.stubFor(get(urlPathEqualTo(path)).inScenario("flaky").whenScenarioStateIs("good")
-                    .willReturn(partial(b.data(0), SIZE)));
+    @Test
+    void aWebSeedThatMisbehavesTwiceThenAnswersWellYieldsTheRightFile() throws Exception {
+        List<Arguments> faults = faults().toList();
+        long[] sizes = new long[faults.size()];
+        Arrays.fill(sizes, SIZE);
+        try (FaultBundle b = new FaultBundle(tmp.resolve("cache"), sizes, 16384, 22, List.of(base("ws")))) {
+            for (int i = 0; i < faults.size(); i++) {
+                String path = "/ws" + b.urlPath(i), scenario = "flaky-" + i;
+                ResponseDefinitionBuilder bad = fault(faults.get(i)).apply(b.data(i));
+                wm.stubFor(get(urlPathEqualTo(path)).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                        .willReturn(bad).willSetStateTo("once"));
+                wm.stubFor(get(urlPathEqualTo(path)).inScenario(scenario).whenScenarioStateIs("once")
+                        .willReturn(bad).willSetStateTo("good"));
+                wm.stubFor(get(urlPathEqualTo(path)).inScenario(scenario).whenScenarioStateIs("good")
+                        .willReturn(partial(b.data(i), SIZE)));
+            }
             String index = b.startIndex();
             try (SwarmClient c = new SwarmClient(b.config(tmp.resolve("client"), index))) {
-                NarFile f = c.download(c.resolve(b.hash(0)));
-                f.completion().get(30, TimeUnit.SECONDS);
-                assertFileIsRight(b, f);
-                assertEquals(3, wm.countRequestsMatching(getRequestedFor(urlPathEqualTo(path)).build()).getCount(), name);
+                List<NarFile> files = new java.util.ArrayList<>();
+                for (int i = 0; i < faults.size(); i++) files.add(c.download(c.resolve(b.hash(i))));
+                for (int i = 0; i < faults.size(); i++) {
+                    String name = faults.get(i).get()[0].toString();
+                    files.get(i).completion().get(30, TimeUnit.SECONDS);
+                    assertFileIsRight(b, i, files.get(i));
+                    assertEquals(3, wm.countRequestsMatching(getRequestedFor(urlPathEqualTo("/ws" + b.urlPath(i))).build()).getCount(), name);
+                }
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Function<byte[], ResponseDefinitionBuilder> fault(Arguments a) {
+        return (Function<byte[], ResponseDefinitionBuilder>) a.get()[1];
     }
 
     @Test
@@ -161,7 +188,7 @@ class WebSeedFaultTest {
             try (SwarmClient c = new SwarmClient(b.config(tmp.resolve("client"), index))) {
                 NarFile f = c.download(c.resolve(b.hash(0)));
                 f.completion().get(30, TimeUnit.SECONDS);
-                assertFileIsRight(b, f);
+                assertFileIsRight(b, 0, f);
                 assertTrue(wm.countRequestsMatching(getRequestedFor(urlPathEqualTo("/down" + b.urlPath(0))).build()).getCount() >= 2);
             }
         }
@@ -175,7 +202,7 @@ class WebSeedFaultTest {
             try (SwarmClient c = new SwarmClient(b.config(tmp.resolve("client"), index))) {
                 NarFile f = c.download(c.resolve(b.hash(0)));
                 f.completion().get(30, TimeUnit.SECONDS);
-                assertFileIsRight(b, f);
+                assertFileIsRight(b, 0, f);
             }
         }
     }
@@ -190,17 +217,17 @@ class WebSeedFaultTest {
                 NarFile f = c.download(c.resolve(b.hash(0)));
                 f.completion().get(30, TimeUnit.SECONDS);
                 assertTrue(System.nanoTime() - t0 >= 1_000_000_000L, "the drip was slow");
-                assertFileIsRight(b, f);
+                assertFileIsRight(b, 0, f);
             }
         }
     }
 
-    private void assertFileIsRight(FaultBundle b, NarFile f) throws Exception {
+    private void assertFileIsRight(FaultBundle b, int i, NarFile f) throws Exception {
         assertTrue(f.isComplete());
         assertEquals(SIZE, f.bytesFromWebSeed());
-        byte[] onDisk = Files.readAllBytes(tmp.resolve("client/nar/" + b.fileName(0)));
-        assertEquals(b.narinfo(0).fileHash().orElseThrow(), Hash.sha256(onDisk), "FileHash");
-        assertArrayEquals(b.data(0), onDisk);
+        byte[] onDisk = Files.readAllBytes(tmp.resolve("client/nar/" + b.fileName(i)));
+        assertEquals(b.narinfo(i).fileHash().orElseThrow(), Hash.sha256(onDisk), "FileHash");
+        assertArrayEquals(b.data(i), onDisk);
     }
 
     private static HttpResponse<byte[]> send(String url) throws Exception {
