@@ -11,10 +11,11 @@ import picocli.CommandLine.Command;
         description = "A peer-to-peer layer for the Nix binary cache: bundles, tracker, index and substituter.",
         subcommands = {
             CommandLine.HelpCommand.class,
-            TestCacheCommand.class,
-            TrackerCommand.class,
+            IndexCommand.class,
             PlanCommand.class,
             PlanEvalCommand.class,
+            TestCacheCommand.class,
+            TrackerCommand.class,
             SimulateCommand.class,
             ServeCommand.class,
             FetchCommand.class,

@@ -60,7 +60,7 @@ public final class BencodeDecoder {
         if (!canonical) {
             String digits = ascii(pos, end);
             pos = start;
-            throw error("malformed integer 'i" + truncate(digits) + "e'");
+            throw error("malformed integer 'i" + printable(digits) + "e'");
         }
         if (end - pos > 20) throw error("integer too long");
         long v = 0;
@@ -96,7 +96,7 @@ public final class BencodeDecoder {
             len = len * 10 + (in[j] - '0');
         }
         if (!canonical) {
-            throw error("malformed string length '" + truncate(ascii(pos, colon)) + "'");
+            throw error("malformed string length '" + printable(ascii(pos, colon)) + "'");
         }
         if (len > in.length - (colon + 1)) {
             pos = start;

@@ -282,8 +282,15 @@ public final class MagnetUri {
         return value;
     }
 
+    /** Shortened, with control characters escaped: the text is untrusted and the message is one line. */
     private static String abbreviate(String s) {
-        return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+        String t = s.length() > 60 ? s.substring(0, 60) + "…" : s;
+        StringBuilder b = new StringBuilder(t.length());
+        for (char c : t.toCharArray()) {
+            if (Character.isISOControl(c)) b.append(String.format("\\x%02x", (int) c));
+            else b.append(c);
+        }
+        return b.toString();
     }
 
     private static FormatException error(String what) {

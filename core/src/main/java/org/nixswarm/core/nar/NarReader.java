@@ -146,7 +146,11 @@ public final class NarReader {
                     }
                 }
                 last = name;
-                sink.entry(name);
+                try {
+                    sink.entry(name);
+                } catch (FormatException e) {
+                    throw in.error(e.getMessage(), nameAt); // the sink cannot write this name: say where
+                }
                 expect("node", "'node'");
                 node(depth + 1);
                 expect(")", "')' closing the entry");

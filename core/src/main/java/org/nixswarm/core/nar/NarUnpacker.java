@@ -131,9 +131,10 @@ public final class NarUnpacker implements NarSink {
         }
     }
 
-    private static String javaName(byte[] name, String what) throws IOException {
+    /** A name the JVM cannot write exactly is a property of the NAR (untrusted), not an I/O failure. */
+    private static String javaName(byte[] name, String what) {
         if (!FileNames.representable(name)) {
-            throw new IOException("cannot unpack the " + what + " '" + NarNames.show(name)
+            throw new FormatException("cannot unpack the " + what + " '" + NarNames.show(name)
                     + "': it is not valid in the file-name encoding " + FileNames.CHARSET);
         }
         return FileNames.string(name);

@@ -5,6 +5,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.nixswarm.core.FormatException;
+import org.nixswarm.core.store.Quoting;
 
 /**
  * A BitTorrent v1 infohash: the SHA-1 of a torrent's bencoded info dictionary. Written as 40
@@ -41,7 +42,7 @@ public final class InfoHash implements Comparable<InfoHash> {
                 int hi = hexDigit(text.charAt(2 * i));
                 int lo = hexDigit(text.charAt(2 * i + 1));
                 if (hi < 0 || lo < 0) {
-                    throw new FormatException("infohash '" + text + "': not a hex digit at position " + (2 * i + (hi < 0 ? 0 : 1)));
+                    throw new FormatException("infohash " + Quoting.quote(text) + ": not a hex digit at position " + (2 * i + (hi < 0 ? 0 : 1)));
                 }
                 out[i] = (byte) (hi << 4 | lo);
             }
@@ -55,7 +56,7 @@ public final class InfoHash implements Comparable<InfoHash> {
             for (int i = 0; i < 32; i++) {
                 int v = BASE32.indexOf(Character.toUpperCase(text.charAt(i)));
                 if (v < 0 || text.charAt(i) > 0x7f) {
-                    throw new FormatException("infohash '" + text + "': not a base32 character at position " + i);
+                    throw new FormatException("infohash " + Quoting.quote(text) + ": not a base32 character at position " + i);
                 }
                 buffer = buffer << 5 | v;
                 bits += 5;
@@ -66,7 +67,7 @@ public final class InfoHash implements Comparable<InfoHash> {
             }
             return new InfoHash(out);
         }
-        throw new FormatException("infohash '" + abbreviate(text) + "' must be 40 hex or 32 base32 characters, got " + text.length());
+        throw new FormatException("infohash " + Quoting.quote(text) + " must be 40 hex or 32 base32 characters, got " + text.length());
     }
 
     /** A copy of the 20 bytes. */
@@ -128,9 +129,5 @@ public final class InfoHash implements Comparable<InfoHash> {
         if (c >= 'a' && c <= 'f') return c - 'a' + 10;
         if (c >= 'A' && c <= 'F') return c - 'A' + 10;
         return -1;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }
 }

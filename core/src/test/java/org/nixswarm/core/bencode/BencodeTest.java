@@ -2,6 +2,7 @@ package org.nixswarm.core.bencode;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,5 +89,14 @@ class BencodeTest {
             FormatException e = assertThrows(FormatException.class, () -> BencodeDecoder.decode(b(c[0])), c[0]);
             assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
         }
+    }
+
+    /** Found by BencodeFuzzTest (crash-2d9d2879…): raw bytes of a bad length reached the one-line message. */
+    @ParameterizedTest
+    @ValueSource(strings = {"6;l\n]]:x", "i1\r\n2e", "1\u001b[2J:x"})
+    void escapesControlBytesInMessages(String input) {
+        FormatException e = assertThrows(FormatException.class, () -> BencodeDecoder.decode(b(input)));
+        assertFalse(e.getMessage().chars().anyMatch(c -> c < 0x20 || c == 0x7f), e.getMessage());
+        assertTrue(e.getMessage().contains("\\x"), e.getMessage());
     }
 }

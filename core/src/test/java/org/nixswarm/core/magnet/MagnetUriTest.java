@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nixswarm.core.FormatException;
 import org.nixswarm.core.torrent.InfoHash;
 
@@ -108,5 +109,18 @@ class MagnetUriTest {
         FormatException e = assertThrows(FormatException.class, () -> MagnetUri.parse(uri));
         assertEquals("magnet URI: " + expected, e.getMessage(),
                 "for " + uri);
+    }
+
+    /** Found by MagnetUriFuzzTest (crash-4bca4273…): a raw CR of the link reached the one-line message. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&x.0\r1",
+        "magnet:?xt=urn:abc%0Adef",
+        "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&so=1%0A2",
+    })
+    void escapesControlCharactersInMessages(String uri) {
+        FormatException e = assertThrows(FormatException.class, () -> MagnetUri.parse(uri));
+        assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), e.getMessage());
+        assertTrue(e.getMessage().contains("\\x0"), e.getMessage());
     }
 }

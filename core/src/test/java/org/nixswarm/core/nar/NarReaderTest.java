@@ -14,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -244,7 +245,9 @@ class NarReaderTest {
                 .s("entry", "(", "name").b(new byte[] {'c', 'a', 'f', (byte) 0xe9}).s("node").file("x").s(")")
                 .s(")").bytes();
         assertEquals(nar.length, validate(nar).size());
-        IOException e = assertThrows(IOException.class, () -> NarReader.unpack(new ByteArrayInputStream(nar), tmp.resolve("u")));
+        // bad input for this JVM, not a disk failure (see unpackRejectsNamesTheJvmCannotWriteAsBadInput)
+        FormatException e = assertThrows(FormatException.class,
+                () -> NarReader.unpack(new ByteArrayInputStream(nar), tmp.resolve("u")));
         assertTrue(e.getMessage().contains("caf\\xe9"), e.getMessage());
     }
 
@@ -272,5 +275,23 @@ class NarReaderTest {
             assertEquals(0, s.count(), "nothing was written through the link");
         }
         assertFalse(Files.exists(out.resolve("esc").resolve("x"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /**
+     * Found by NarFuzzTest (crash-163e6eb9…): a valid NAR whose entry name is not valid in the JVM's
+     * file-name encoding made unpack throw an IOException (as if the disk had failed), not a
+     * FormatException naming the entry and its offset.
+     */
+    @Test
+    void unpackRejectsNamesTheJvmCannotWriteAsBadInput() throws Exception {
+        byte[] name = {(byte) 0x9e, (byte) 0x9f, 'n'};
+        Assumptions.assumeFalse(FileNames.representable(name), "the file-name encoding can write any byte");
+        byte[] nar = RawNar.start().s("(", "type", "directory", "entry", "(", "name").b(name).s("node")
+                .file("x").s(")", ")").bytes();
+        validate(nar); // a valid NAR: Nix could restore it
+        FormatException e = assertThrows(FormatException.class,
+                () -> NarReader.unpack(new ByteArrayInputStream(nar), tmp.resolve("out")));
+        assertTrue(e.getMessage().contains("'\\x9e\\x9fn'") && e.getMessage().contains("file-name encoding"), e.getMessage());
+        assertTrue(e.getMessage().contains("byte offset 128"), e.getMessage());
     }
 }

@@ -12,6 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nixswarm.core.FormatException;
 
 class InfoHashTest {
@@ -78,5 +79,15 @@ class InfoHashTest {
     void rejectsWrongLengthBytes() {
         assertThrows(FormatException.class, () -> InfoHash.of(new byte[19]));
         assertThrows(FormatException.class, () -> InfoHash.of(new byte[32]));
+    }
+
+    /** Found by TorrentFuzzTest#infoHash (crash-7e2aff1b…): the raw text, NULs and newline included, went into the message. */
+    @ParameterizedTest
+    @ValueSource(strings = {"2ek4\u0000\u0000\u0000MZR\u0000\u0000\u0000\u00004\u0000k\u00007J4JYR6OWI4BAECKWPBKQ\n",
+        "0123456789abcdef0123456789abcdef0123456\n", "0123456789abcdef\r\n"})
+    void escapesControlCharactersInMessages(String text) {
+        FormatException e = assertThrows(FormatException.class, () -> InfoHash.parse(text));
+        assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), e.getMessage());
+        assertTrue(e.getMessage().contains("\\u000"), e.getMessage());
     }
 }

@@ -1,0 +1,176 @@
+package org.nixswarm.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nixswarm.core.index.IndexEntry;
+import org.nixswarm.core.magnet.MagnetUri;
+import org.nixswarm.core.narinfo.NarInfo;
+import org.nixswarm.core.torrent.Torrent;
+import org.nixswarm.index.http.FailedLookupLimiter;
+import org.nixswarm.index.http.IndexHttpServer;
+import org.nixswarm.index.plan.PlanLoader;
+import org.nixswarm.index.testing.TestPlan;
+
+class HttpApiTest {
+    @TempDir
+    static Path tmp;
+
+    static TestPlan.Written plan;
+    static IndexHttpServer server;
+    static final AtomicLong clock = new AtomicLong();
+    static final HttpClient http = HttpClient.newHttpClient();
+    static final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        plan = TestPlan.write(tmp.resolve("plan"), 300, 3, 11, "g1");
+        MagnetIndex index = new MagnetIndex(List.of(new PlanLoader(tmp.resolve("store"), Optional.empty(), 2).load(plan.dir())));
+        server = IndexHttpServer.start(new InetSocketAddress("127.0.0.1", 0), index,
+                new FailedLookupLimiter(5, 1.0, clock::get));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static HttpResponse<byte[]> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void pathLookupReturnsTheBundleFileMagnetAndNarinfo() throws Exception {
+        IndexEntry e = plan.entries().get(17);
+        HttpResponse<byte[]> r = get("/v1/path/" + e.storeHash());
+        assertEquals(200, r.statusCode());
+        assertEquals("application/json", r.headers().firstValue("content-type").orElseThrow());
+        JsonNode j = json.readTree(r.body());
+        assertEquals(e.storePath().toString(), j.get("storePath").asText());
+        assertEquals(e.infohash().hex(), j.get("infohash").asText());
+        assertEquals(e.fileIndex(), j.get("fileIndex").asInt());
+        assertEquals(e.filePath(), j.get("filePath").asText());
+        assertEquals(e.fileSize(), j.get("fileSize").asLong());
+        assertEquals(e.narinfo(), j.get("narinfo").asText());
+        assertEquals(e.sig(), j.get("sig").asText());
+        MagnetUri m = MagnetUri.parse(j.get("magnet").asText());
+        assertEquals(e.infohash(), m.infoHash());
+        assertEquals(List.of(e.fileIndex()), List.copyOf(m.selectOnly()));
+        assertEquals(List.of(TestPlan.TRACKER), m.trackers());
+        assertEquals(List.of(TestPlan.CACHE_URL), m.webSeeds());
+        // the file index really is that file of the bundle's torrent
+        Torrent t = plan.bundles().stream().filter(b -> b.infoHash().equals(e.infohash())).findFirst().orElseThrow();
+        assertEquals(e.filePath(), t.fullPath(t.file(e.fileIndex())));
+        // and what the client verifies: the planner's signature over the mapping
+        assertTrue(IndexEntry.parse(e.withSig(j.get("sig").asText()).toJsonLine()).verify(TestPlan.PLANNER.publicKey()));
+    }
+
+    @Test
+    void narinfoEndpointServesTheCacheSignedNarinfo() throws Exception {
+        IndexEntry e = plan.entries().get(3);
+        HttpResponse<byte[]> r = get("/" + e.storeHash() + ".narinfo");
+        assertEquals(200, r.statusCode());
+        NarInfo n = NarInfo.parse(new String(r.body()));
+        assertEquals(e.storePath(), n.storePath());
+        assertTrue(n.verify(List.of(TestPlan.CACHE.publicKey())));
+        assertEquals(200, get("/nix-cache-info").statusCode());
+    }
+
+    @Test
+    void prefixQueryReturnsExactlyTheEntriesUnderThePrefix() throws Exception {
+        IndexEntry e = plan.entries().get(42);
+        String hex = HexFormat.of().formatHex(e.storePath().hashBytes()).substring(0, 4);
+        HttpResponse<byte[]> r = get("/v1/prefix/" + hex);
+        assertEquals(200, r.statusCode());
+        List<String> got = new String(r.body()).lines().toList();
+        List<String> want = plan.entries().stream()
+                .filter(x -> HexFormat.of().formatHex(x.storePath().hashBytes()).startsWith(hex))
+                .sorted((a, b) -> HexFormat.of().formatHex(a.storePath().hashBytes()).compareTo(HexFormat.of().formatHex(b.storePath().hashBytes())))
+                .map(IndexEntry::toJsonLine).toList();
+        assertEquals(want, got);
+        assertTrue(got.contains(e.toJsonLine()));
+        String longer = HexFormat.of().formatHex(e.storePath().hashBytes()).substring(0, 7);
+        assertEquals(List.of(e.toJsonLine()), new String(get("/v1/prefix/" + longer).body()).lines().toList());
+        assertEquals(400, get("/v1/prefix/abc").statusCode());
+        assertEquals(400, get("/v1/prefix/zzzz").statusCode());
+    }
+
+    @Test
+    void bundleEndpointServesTheTorrentFile() throws Exception {
+        Torrent t = plan.bundles().get(1);
+        HttpResponse<byte[]> r = get("/v1/bundle/" + t.infoHash().hex());
+        assertEquals(200, r.statusCode());
+        assertArrayEquals(Files.readAllBytes(plan.dir().resolve("bundles/" + t.infoHash().hex() + ".torrent")), r.body());
+        assertEquals(t.infoHash(), Torrent.read(r.body()).infoHash());
+    }
+
+    @Test
+    void failedLookupsAreRateLimitedPerAddressWithRetryAfter() throws Exception {
+        clock.addAndGet(3_600_000_000_000L); // a fresh hour: every bucket full again
+        long limitedBefore = metric("nixswarm_index_rate_limited_total");
+        long missesBefore = metric("nixswarm_index_requests_total{endpoint=\"path\",status=\"404\"}");
+        String unknown = "0".repeat(32);
+        for (int i = 0; i < 5; i++) assertEquals(404, get("/v1/path/" + unknown).statusCode());
+        HttpResponse<byte[]> limited = get("/v1/path/" + unknown);
+        assertEquals(429, limited.statusCode());
+        assertEquals("1", limited.headers().firstValue("retry-after").orElseThrow());
+        // limited for every lookup, known or not, until a token is back
+        assertEquals(429, get("/v1/path/" + plan.entries().get(0).storeHash()).statusCode());
+        assertEquals(429, get("/" + unknown + ".narinfo").statusCode());
+        clock.addAndGet(1_000_000_000L);
+        assertEquals(200, get("/v1/path/" + plan.entries().get(0).storeHash()).statusCode());
+        assertEquals(limitedBefore + 3, metric("nixswarm_index_rate_limited_total"));
+        assertEquals(missesBefore + 5, metric("nixswarm_index_requests_total{endpoint=\"path\",status=\"404\"}"));
+        assertEquals(300, metric("nixswarm_index_entries"));
+        clock.addAndGet(3_600_000_000_000L);
+    }
+
+    static long metric(String name) throws Exception {
+        for (String line : new String(get("/metrics").body()).lines().toList()) {
+            if (line.startsWith(name + " ")) return Long.parseLong(line.substring(name.length() + 1));
+        }
+        return 0;
+    }
+
+    @Test
+    void unknownAndMalformedRequestsGetClearErrors() throws Exception {
+        clock.addAndGet(3_600_000_000_000L);
+        HttpResponse<byte[]> r = get("/v1/path/not-a-hash");
+        assertEquals(400, r.statusCode());
+        assertTrue(new String(r.body()).contains("not-a-hash"));
+        assertEquals(404, get("/v1/bundle/" + "ab".repeat(20)).statusCode());
+        assertEquals(400, get("/v1/bundle/xyz").statusCode());
+        assertEquals(404, get("/nothing/here").statusCode());
+        clock.addAndGet(3_600_000_000_000L);
+    }
+
+    @Test
+    void aGarbageRequestDoesNotTakeTheServerDown() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write("\u0000\u0001garbage\r\n\r\n".getBytes());
+            s.getOutputStream().flush();
+            s.getInputStream().readAllBytes();
+        }
+        assertEquals(200, get("/metrics").statusCode());
+    }
+}
