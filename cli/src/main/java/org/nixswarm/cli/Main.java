@@ -11,14 +11,15 @@ import picocli.CommandLine.Command;
         description = "A peer-to-peer layer for the Nix binary cache: bundles, tracker, index and substituter.",
         subcommands = {
             CommandLine.HelpCommand.class,
-            IndexCommand.class,
-            PlanCommand.class,
-            PlanEvalCommand.class,
             TestCacheCommand.class,
             TrackerCommand.class,
+            PlanCommand.class,
+            PlanEvalCommand.class,
+            IndexCommand.class,
             SimulateCommand.class,
             ServeCommand.class,
             FetchCommand.class,
+            DemoCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,9 +1,13 @@
 package org.nixswarm.cli;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import org.nixswarm.client.ClientException;
 import org.nixswarm.client.SwarmClient;
 import org.nixswarm.client.http.SubstituterServer;
+import org.nixswarm.client.volunteer.SeedPlan;
+import org.nixswarm.client.volunteer.Volunteer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,12 +21,25 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Where Nix connects (default: ${DEFAULT-VALUE}).")
     String listen;
 
+    @Option(names = "--seed-plan", paramLabel = "PLAN",
+            description = "With --seed-budget: the bundles to volunteer for, a plan's manifest.json (path or URL).")
+    String seedPlan;
+
+    @Option(names = "--seed-interval", paramLabel = "SECONDS", defaultValue = "600",
+            description = "With --seed-budget: how often seeder counts are scraped and bundles re-chosen (default: ${DEFAULT-VALUE}).")
+    long seedInterval;
+
     @Mixin
     ClientOptions options;
 
     @Override
     public Integer call() throws Exception {
         var config = options.toConfig();
+        if (config.seedBudget() > 0 && seedPlan == null) {
+            throw new ClientException("--seed-budget needs --seed-plan (a plan's manifest.json, path or URL): the index lists no bundles");
+        }
+        if (seedInterval < 1) throw new ClientException("--seed-interval must be at least 1 second, got " + seedInterval);
+        SeedPlan plan = config.seedBudget() > 0 ? SeedPlan.load(seedPlan, config.httpTimeout()) : null;
         var address = ClientOptions.hostPort(listen, "--listen");
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
@@ -38,12 +55,17 @@ public final class ServeCommand implements Callable<Integer> {
         try (SwarmClient client = new SwarmClient(config);
              SubstituterServer server = new SubstituterServer(client, address)) {
             for (var p : options.peerAddresses()) client.swarm().addPeer(p);
-            if (config.seedBudget() > 0) {
-                System.err.println("nix-swarm serve: --seed-budget is accepted but volunteer seeding is not implemented yet");
+            Volunteer volunteer = plan == null ? null
+                    : new Volunteer(client, plan, config.trackers(), config.seedBudget(), config.httpTimeout())
+                            .start(Duration.ofSeconds(seedInterval));
+            try {
+                System.err.println("nix-swarm serve: substituter at " + server.url() + ", peers on port " + client.swarm().peerPort()
+                        + ", cache " + config.cacheDir()
+                        + (plan == null ? "" : ", volunteering " + config.seedBudget() + " bytes over " + plan.bundles().size() + " bundles"));
+                stop.await();
+            } finally {
+                if (volunteer != null) volunteer.close();
             }
-            System.err.println("nix-swarm serve: substituter at " + server.url() + ", peers on port " + client.swarm().peerPort()
-                    + ", cache " + config.cacheDir());
-            stop.await();
         } finally {
             closed.countDown();
         }

@@ -84,5 +84,16 @@ class ClientCommandsTest {
         r = run("serve", "--index", "http://127.0.0.1:1/", "--cache-dir", tmp.toString(), "--peer-port", "0");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--index-key"), r.err());
+
+        r = run("serve", "--seed-budget", "1G", "--cache-dir", tmp.toString(), "--peer-port", "0");
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("--seed-budget needs --seed-plan"), r.err());
+
+        r = run("serve", "--seed-budget", "1G", "--seed-plan", tmp.resolve("no-plan").toString(), "--cache-dir", tmp.toString(),
+                "--peer-port", "0");
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("--seed-plan") && r.err().contains("no-plan"), r.err());
     }
 }

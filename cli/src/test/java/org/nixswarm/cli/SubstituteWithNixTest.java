@@ -15,12 +15,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -43,17 +41,17 @@ import org.nixswarm.core.store.NixBase32;
 import org.nixswarm.core.store.StorePath;
 import org.nixswarm.core.testcache.StaticHttpServer;
 import org.nixswarm.core.testing.Tools;
-import org.nixswarm.core.torrent.Torrent;
-import org.nixswarm.core.torrent.TorrentBuilder;
+import org.nixswarm.tracker.Tracker;
+import org.nixswarm.tracker.TrackerConfig;
+import org.nixswarm.tracker.TrackerMetrics;
 
 /**
  * The issue's "done means": real Nix realises a three-level closure through the substituter,
  * first with the bytes from a seeding peer while the cache is down, then, with the peer gone and
  * the cache back, through the web seed.
- * TODO: find the peer through the real tracker: on main it refuses Bt 1.10's announces, because Bt
- * percent-encodes every character of the numeric parameters ({@code port=%33%33...}) and the
- * tracker's QueryParser.number does not percent-decode them. Also TODO: the real magnet index and
- * planner once they land; until then the index API is served by this test from signed entries.
+ * The cache is planned by the real planner, the torrents announce to the real tracker, and the
+ * downloading client is given no peer: it finds the seeder through the tracker alone. The magnet
+ * index has not landed yet: its HTTP API is served by this test from the plan's index.jsonl.
  */
 class SubstituteWithNixTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -75,7 +73,6 @@ class SubstituteWithNixTest {
         Files.createDirectories(cacheDir.resolve("nar"));
         Files.writeString(cacheDir.resolve("nix-cache-info"), "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 40\n");
         SecretKey cacheKey = SecretKey.generate("test-cache-1", new SecureRandom());
-        SecretKey planner = SecretKey.generate("test-planner-1", new SecureRandom());
         Random rnd = new Random(42);
 
         try (StaticHttpServer upstream = new StaticHttpServer(cacheDir).start()) {
@@ -108,62 +105,68 @@ class SubstituteWithNixTest {
                 built.add(new Built(sp, ni, fileName));
                 previous = sp;
             }
-            TorrentBuilder tb = new TorrentBuilder("nar").pieceLength(16384).padFiles(true).addWebSeed(upstream.baseUrl());
-            for (Built b : built) tb.addFile(List.of(b.fileName()), cacheDir.resolve("nar/" + b.fileName()));
-            Torrent torrent = tb.build();
-            byte[] torrentBytes = torrent.write();
-            String infohash = torrent.infoHash().hex();
+            // the real planner; the torrents announce to the real tracker (started before the plan exists, so open)
+            Path plan = tmp.resolve("plan");
+            try (Tracker tracker = Tracker.start(TrackerConfig.builder().http(new InetSocketAddress("127.0.0.1", 0))
+                    .interval(Duration.ofSeconds(5)).minInterval(Duration.ofSeconds(1)).ioThreads(1).build())) {
+                String announce = "http://127.0.0.1:" + tracker.httpAddress().getPort() + "/announce";
+                assertEquals(0, Main.run("plan", "--cache", cacheDir.toString(), "--out", plan.toString(),
+                        "--key", tmp.resolve("planner.key").toString(), "--trusted-key", cacheKey.publicKey().toNixFormat(),
+                        "--tracker", announce, "--web-seed", upstream.baseUrl(), "--strict"));
+                String plannerKey = Files.readString(plan.resolve("planner-key.pub")).strip();
 
-            HttpServer index = serveIndex(built, torrent, torrentBytes, planner);
-            String indexUrl = "http://127.0.0.1:" + index.getAddress().getPort() + "/";
-            try {
-                ClientConfig seedConfig = ClientConfig.defaults(tmp.resolve("seeder"), freePort())
-                        .withUpstream(upstream.baseUrl(), List.of(cacheKey.publicKey().toNixFormat()))
-                        .withIndex(indexUrl, planner.publicKey().toNixFormat())
-                        .withRaceDelay(Duration.ZERO);
-                Path store1 = tmp.resolve("store1");
-                try (SwarmClient seeder = new SwarmClient(seedConfig)) {
-                    for (Built b : built) seeder.download(seeder.resolve(b.path().hashPart())).completion().get(60, TimeUnit.SECONDS);
-                    upstream.stop();
-
-                    ClientConfig lc = ClientConfig.defaults(tmp.resolve("client1"), freePort())
+                HttpServer index = serveIndex(plan);
+                String indexUrl = "http://127.0.0.1:" + index.getAddress().getPort() + "/";
+                try {
+                    ClientConfig seedConfig = ClientConfig.defaults(tmp.resolve("seeder"), freePort())
                             .withUpstream(upstream.baseUrl(), List.of(cacheKey.publicKey().toNixFormat()))
-                            .withIndex(indexUrl, planner.publicKey().toNixFormat())
-                            .withRaceDelay(Duration.ofSeconds(120));
-                    try (SwarmClient client = new SwarmClient(lc);
-                         SubstituterServer server = new SubstituterServer(client, new InetSocketAddress("127.0.0.1", 0))) {
-                        client.swarm().addPeer(new InetSocketAddress("127.0.0.1", seeder.swarm().peerPort()));
-                        realise(nixStore, store1, server.url(), cacheKey, built.get(2).path());
-                        for (Built b : built) {
-                            NarFile f = client.cache().existing(b.fileName()).orElseThrow();
-                            assertTrue(f.isComplete());
-                            assertTrue(f.bytesFromPeers() > 0 && f.bytesFromWebSeed() == 0 && f.bytesFromUpstream() == 0,
-                                    b.path() + ": peers " + f.bytesFromPeers() + ", web seed " + f.bytesFromWebSeed());
+                            .withIndex(indexUrl, plannerKey)
+                            .withRaceDelay(Duration.ZERO);
+                    Path store1 = tmp.resolve("store1");
+                    try (SwarmClient seeder = new SwarmClient(seedConfig)) {
+                        for (Built b : built) seeder.download(seeder.resolve(b.path().hashPart())).completion().get(60, TimeUnit.SECONDS);
+                        upstream.stop();
+
+                        ClientConfig lc = ClientConfig.defaults(tmp.resolve("client1"), freePort())
+                                .withUpstream(upstream.baseUrl(), List.of(cacheKey.publicKey().toNixFormat()))
+                                .withIndex(indexUrl, plannerKey)
+                                .withRaceDelay(Duration.ofSeconds(120));
+                        try (SwarmClient client = new SwarmClient(lc);
+                             SubstituterServer server = new SubstituterServer(client, new InetSocketAddress("127.0.0.1", 0))) {
+                            // no peer given: the client finds the seeder through the tracker alone
+                            realise(nixStore, store1, server.url(), cacheKey, built.get(2).path());
+                            for (Built b : built) {
+                                NarFile f = client.cache().existing(b.fileName()).orElseThrow();
+                                assertTrue(f.isComplete());
+                                assertTrue(f.bytesFromPeers() > 0 && f.bytesFromWebSeed() == 0 && f.bytesFromUpstream() == 0,
+                                        b.path() + ": peers " + f.bytesFromPeers() + ", web seed " + f.bytesFromWebSeed());
+                            }
                         }
                     }
-                }
-                for (Built b : built) assertTrue(Files.isRegularFile(store1.resolve(b.path().toString().substring(1) + "/bin/payload")));
+                    for (Built b : built) assertTrue(Files.isRegularFile(store1.resolve(b.path().toString().substring(1) + "/bin/payload")));
 
-                // the seeder is gone, the cache is back: the web seed serves the same closure
-                upstream.start(upstream.port());
-                Path store2 = tmp.resolve("store2");
-                ClientConfig lc2 = ClientConfig.defaults(tmp.resolve("client2"), freePort())
-                        .withUpstream(upstream.baseUrl(), List.of(cacheKey.publicKey().toNixFormat()))
-                        .withIndex(indexUrl, planner.publicKey().toNixFormat())
-                        .withRaceDelay(Duration.ofMillis(300));
-                try (SwarmClient client = new SwarmClient(lc2);
-                     SubstituterServer server = new SubstituterServer(client, new InetSocketAddress("127.0.0.1", 0))) {
-                    realise(nixStore, store2, server.url(), cacheKey, built.get(2).path());
-                    for (Built b : built) {
-                        NarFile f = client.cache().existing(b.fileName()).orElseThrow();
-                        assertEquals(f.size(), f.bytesFromWebSeed(), b.path() + " from the web seed");
+                    // the seeder is gone, the cache is back: the web seed serves the same closure
+                    upstream.start(upstream.port());
+                    Path store2 = tmp.resolve("store2");
+                    ClientConfig lc2 = ClientConfig.defaults(tmp.resolve("client2"), freePort())
+                            .withUpstream(upstream.baseUrl(), List.of(cacheKey.publicKey().toNixFormat()))
+                            .withIndex(indexUrl, plannerKey)
+                            .withRaceDelay(Duration.ofMillis(300));
+                    try (SwarmClient client = new SwarmClient(lc2);
+                         SubstituterServer server = new SubstituterServer(client, new InetSocketAddress("127.0.0.1", 0))) {
+                        realise(nixStore, store2, server.url(), cacheKey, built.get(2).path());
+                        for (Built b : built) {
+                            NarFile f = client.cache().existing(b.fileName()).orElseThrow();
+                            assertEquals(f.size(), f.bytesFromWebSeed(), b.path() + " from the web seed");
+                        }
                     }
+                    for (Built b : built) assertTrue(Files.isRegularFile(store2.resolve(b.path().toString().substring(1) + "/README")));
+                    assertTrue(tracker.metrics().announces(TrackerMetrics.Transport.HTTP) >= 2,
+                            tracker.metrics().render(tracker.store().stats()));
+                } finally {
+                    index.stop(0);
                 }
-                for (Built b : built) assertTrue(Files.isRegularFile(store2.resolve(b.path().toString().substring(1) + "/README")));
-            } finally {
-                index.stop(0);
             }
-            assertEquals(64, infohash.length() + 24);
         }
     }
 
@@ -185,27 +188,22 @@ class SubstituteWithNixTest {
         assertEquals(0, p.exitValue(), "nix-store -r failed:\n" + out);
     }
 
-    private static HttpServer serveIndex(List<Built> built, Torrent torrent, byte[] torrentBytes, SecretKey planner) throws Exception {
-        String infohash = torrent.infoHash().hex();
+    /** The magnet index's HTTP API over a plan directory (the index itself has not landed on main). */
+    private static HttpServer serveIndex(Path plan) throws Exception {
         Map<String, ArrayNode> byPrefix = new HashMap<>();
-        for (Built b : built) {
-            String text = b.narinfo().print();
-            int fileIndex = torrent.findFile("nar/" + b.fileName()).orElseThrow().index();
-            long size = b.narinfo().fileSize().getAsLong();
-            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-            String msg = "nix-swarm-index-1;" + b.path() + ";" + infohash + ";" + fileIndex + ";nar/" + b.fileName() + ";" + size + ";" + sha;
-            ObjectNode n = JSON.createObjectNode();
-            n.put("storeHash", b.path().hashPart()).put("storePath", b.path().toString()).put("infohash", infohash)
-                    .put("fileIndex", fileIndex).put("filePath", "nar/" + b.fileName()).put("fileSize", size)
-                    .put("narinfo", text).put("sig", planner.sign(msg.getBytes(StandardCharsets.UTF_8)));
-            byPrefix.computeIfAbsent(IndexClient.prefixOf(b.path().hashPart()), k -> JSON.createArrayNode()).add(n);
+        for (String line : Files.readAllLines(plan.resolve("index.jsonl"))) {
+            ObjectNode n = (ObjectNode) JSON.readTree(line);
+            byPrefix.computeIfAbsent(IndexClient.prefixOf(n.get("storeHash").asText()), k -> JSON.createArrayNode()).add(n);
         }
         HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         s.createContext("/", ex -> {
             String p = ex.getRequestURI().getPath();
             byte[] body = null;
             if (p.startsWith("/v1/prefix/")) body = byPrefix.getOrDefault(p.substring(11), JSON.createArrayNode()).toString().getBytes(StandardCharsets.UTF_8);
-            else if (p.equals("/v1/bundle/" + infohash)) body = torrentBytes;
+            else if (p.startsWith("/v1/bundle/") && p.substring(11).matches("[0-9a-f]{40}")
+                    && Files.isRegularFile(plan.resolve("bundles/" + p.substring(11) + ".torrent"))) {
+                body = Files.readAllBytes(plan.resolve("bundles/" + p.substring(11) + ".torrent"));
+            }
             if (body == null) ex.sendResponseHeaders(404, -1);
             else {
                 ex.sendResponseHeaders(200, body.length);

@@ -69,4 +69,10 @@ public record ClientConfig(
         return new ClientConfig(cacheDir, cacheSize, swarm, trackers, indexUrl, indexKeys, upstreamUrl, upstreamKeys, p,
                 seedBudget, raceDelay, peerStall, negativeTtl, httpTimeout, priority);
     }
+
+    /** Connect, response-header and body-idle timeout of every HTTP request (index, web seed, upstream). */
+    public ClientConfig withHttpTimeout(Duration t) {
+        return new ClientConfig(cacheDir, cacheSize, swarm, trackers, indexUrl, indexKeys, upstreamUrl, upstreamKeys, privatePaths,
+                seedBudget, raceDelay, peerStall, negativeTtl, t, priority);
+    }
 }

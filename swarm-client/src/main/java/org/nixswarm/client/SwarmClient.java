@@ -11,6 +11,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -310,6 +311,48 @@ public final class SwarmClient implements AutoCloseable {
             }
             webSeed.fetch(session, e, from, to, seeds);
         }
+    }
+
+    /**
+     * Downloads every file of a bundle and seeds it (volunteer mode). A bundle file's name is its
+     * FileHash, so each file is checked whole without its narinfo. Completes when all are complete.
+     */
+    public CompletableFuture<Void> seedBundle(byte[] torrent) {
+        BundleLayout layout = BundleLayout.parse(torrent);
+        cache.putTorrent(layout.infohash(), torrent);
+        BundleSession session = swarm.session(layout);
+        List<String> seeds = new ArrayList<>(layout.webSeeds());
+        if (upstream != null && !seeds.contains(upstream.baseUrl())) seeds.add(upstream.baseUrl());
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (BundleLayout.Entry e : layout.entries()) {
+            if (e.pad()) continue;
+            String name = e.fileName();
+            if (!name.matches("[0-9a-df-np-sv-z]{52}\\.nar(\\.[a-z0-9]+)?")) {
+                all.add(CompletableFuture.failedFuture(new ClientException("bundle " + layout.infohash() + ": " + e.path()
+                        + " is not named by its FileHash")));
+                continue;
+            }
+            NarFile f = cache.file(name, e.size(), "sha256:" + name.substring(0, 52));
+            if (f.isComplete()) continue;
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            all.add(done);
+            workers.execute(() -> {
+                try {
+                    session.want(e, f);
+                    race(session, e, f, seeds);
+                    f.completion().get();
+                    done.complete(null);
+                } catch (Throwable t) {
+                    done.completeExceptionally(t);
+                }
+            });
+        }
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** Stops seeding a bundle (volunteer mode moved on); its files stay in the LRU cache. */
+    public void stopSeeding(String infohash) {
+        swarm.stopSession(infohash);
     }
 
     /** A path in no bundle: straight from the upstream cache, FileHash-checked at the end. */

@@ -50,12 +50,19 @@ final class TestBundle implements AutoCloseable {
     HttpServer index;
 
     TestBundle(Path root, long[] sizes, int pieceLength, long seed) throws IOException {
+        this(root, sizes, pieceLength, seed, List.of());
+    }
+
+    /** {@code webSeedsFirst} come before the cache in the torrent's url-list. */
+    TestBundle(Path root, long[] sizes, int pieceLength, long seed, List<String> webSeedsFirst) throws IOException {
         this.root = root;
         Files.createDirectories(root.resolve("nar"));
         upstream = new StaticHttpServer(root).start();
         Random rnd = new Random(seed);
         Files.writeString(root.resolve("nix-cache-info"), "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 40\n");
-        TorrentBuilder tb = new TorrentBuilder("nar").pieceLength(pieceLength).padFiles(true).addWebSeed(upstream.baseUrl());
+        TorrentBuilder tb = new TorrentBuilder("nar").pieceLength(pieceLength).padFiles(true);
+        for (String w : webSeedsFirst) tb.addWebSeed(w);
+        tb.addWebSeed(upstream.baseUrl());
         for (int i = 0; i < sizes.length; i++) {
             byte[] data = new byte[(int) sizes[i]];
             rnd.nextBytes(data);

@@ -81,6 +81,18 @@ class HttpTrackerTest {
     }
 
     @Test
+    void percentEncodedNumbersFlagsAndEventsAreDecodedAsBtSendsThem() throws IOException {
+        byte[] ih = Query.hash(SWARM.incrementAndGet());
+        get(plain, Query.announce(ih, Query.peerId(31), 7031, 100));
+        // Bt 1.10 encodes every character: port=%37%30%33%32 is 7032
+        HttpClient.Response r = get(plain, Query.announce(ih, Query.peerId(32), 7032, 100)
+                .set("port", Query.pct("7032".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .set("left", "%31%30%30").set("compact", "%31").set("event", "%73tarted"));
+        assertNull(r.failure(), r.text());
+        assertEquals(List.of(7031), compactPorts(r.bytes("peers"), 6));
+    }
+
+    @Test
     void nonCompactAnswersListDictionariesWithPeerIdsUnlessNoPeerId() throws IOException {
         byte[] ih = Query.hash(SWARM.incrementAndGet());
         get(plain, Query.announce(ih, Query.peerId(11), 7011, 100));

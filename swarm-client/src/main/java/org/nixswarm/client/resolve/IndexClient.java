@@ -132,9 +132,18 @@ public final class IndexClient {
 
     private HttpResponse<byte[]> get(String path) throws IOException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET().build();
+        // the request timeout covers only the headers: bound the whole exchange so a stalled body fails
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> f = http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray());
         try {
-            return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            return f.get(timeout.toMillis() * 3, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            throw new java.net.http.HttpTimeoutException("index " + base + path + ": no complete answer in " + timeout.toMillis() * 3 + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            throw new IOException("index " + base + path + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
+            f.cancel(true);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }

@@ -9,9 +9,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import org.nixswarm.client.net.IdleTimeoutInputStream;
 
-/** The upstream binary cache (cache.nixos.org or a mirror): narinfos and whole files, over HTTP. */
+/**
+ * The upstream binary cache (cache.nixos.org or a mirror): narinfos and whole files, over HTTP.
+ * Bodies time out when idle for the timeout, so a stalled upstream is an error, never a hang.
+ */
 public final class UpstreamClient {
+    private static final int MAX_NARINFO = 1 << 20;
     private final String base;
     private final HttpClient http;
     private final Duration timeout;
@@ -27,10 +32,14 @@ public final class UpstreamClient {
     /** The narinfo text, empty on 404/403 (the cache does not have it); other failures throw. */
     public Optional<String> narinfo(String storeHash) throws IOException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + storeHash + ".narinfo")).timeout(timeout).GET().build();
-        HttpResponse<byte[]> r = send(req, HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() == 404 || r.statusCode() == 403) return Optional.empty();
-        if (r.statusCode() != 200) throw new IOException("upstream " + base + storeHash + ".narinfo: HTTP " + r.statusCode());
-        return Optional.of(new String(r.body(), StandardCharsets.UTF_8));
+        HttpResponse<InputStream> r = send(req, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = new IdleTimeoutInputStream(r.body(), timeout, base + storeHash + ".narinfo")) {
+            if (r.statusCode() == 404 || r.statusCode() == 403) return Optional.empty();
+            if (r.statusCode() != 200) throw new IOException("upstream " + base + storeHash + ".narinfo: HTTP " + r.statusCode());
+            byte[] body = in.readNBytes(MAX_NARINFO + 1);
+            if (body.length > MAX_NARINFO) throw new IOException("upstream " + base + storeHash + ".narinfo: larger than " + MAX_NARINFO + " bytes");
+            return Optional.of(new String(body, StandardCharsets.UTF_8));
+        }
     }
 
     /** A streaming GET of {@code url} (relative to the cache); the caller closes the stream. */
@@ -41,7 +50,7 @@ public final class UpstreamClient {
             r.body().close();
             throw new IOException("upstream " + base + url + ": HTTP " + r.statusCode());
         }
-        return r.body();
+        return new IdleTimeoutInputStream(r.body(), timeout, base + url);
     }
 
     private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> h) throws IOException {

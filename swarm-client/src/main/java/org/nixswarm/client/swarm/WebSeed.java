@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.nixswarm.client.cache.NarFile;
+import org.nixswarm.client.net.IdleTimeoutInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * BEP 19 web seeding, which Bt lacks: the bytes of a bundle file from the cache itself, with ranged
  * GETs of {@code <url-list>nar/<file>}. Every piece is checked against the torrent before it is
  * kept; a short, wrong or failed response is thrown away and retried with backoff, then the next
- * web seed is tried.
+ * web seed is tried. A body that stops arriving for the HTTP timeout counts as a failed attempt.
  */
 public final class WebSeed {
     private static final Logger LOG = LoggerFactory.getLogger(WebSeed.class);
@@ -102,7 +103,7 @@ public final class WebSeed {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", ie);
         }
-        try (InputStream in = r.body()) {
+        try (InputStream in = new IdleTimeoutInputStream(r.body(), timeout, url)) {
             int want = (int) (to - from);
             if (r.statusCode() == 206) {
                 String cr = r.headers().firstValue("Content-Range").orElse("");
