@@ -1,0 +1,163 @@
+package org.nixswarm.client.faults;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import org.nixswarm.client.ClientConfig;
+import org.nixswarm.client.resolve.IndexClient;
+import org.nixswarm.core.narinfo.NarInfo;
+import org.nixswarm.core.sign.SecretKey;
+import org.nixswarm.core.store.Hash;
+import org.nixswarm.core.store.NixBase32;
+import org.nixswarm.core.store.StorePath;
+import org.nixswarm.core.torrent.Torrent;
+import org.nixswarm.core.torrent.TorrentBuilder;
+import org.nixswarm.core.torrent.TorrentFile;
+
+/**
+ * One bundle of random files whose torrent names the given web seeds (WireMock stubs, usually),
+ * and a signed index for it. The index can be told to serve forged entries or another torrent.
+ */
+final class FaultBundle implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final Path root;
+    final SecretKey cacheKey = SecretKey.generate("fault-cache-1", new SecureRandom());
+    final SecretKey plannerKey = SecretKey.generate("fault-planner-1", new SecureRandom());
+    final List<NarInfo> narinfos = new ArrayList<>();
+    final List<byte[]> files = new ArrayList<>();
+    final Torrent torrent;
+    final byte[] torrentBytes;
+    /** What the index answers for {@code /v1/bundle/<infohash>}; a test may swap it for a forged torrent. */
+    volatile byte[] servedTorrent;
+    /** Applied to every index entry before it is served (to forge one). */
+    volatile UnaryOperator<ObjectNode> entryFilter = UnaryOperator.identity();
+    private HttpServer index;
+
+    FaultBundle(Path root, long[] sizes, int pieceLength, long seed, List<String> webSeeds) throws IOException {
+        this.root = root;
+        Files.createDirectories(root.resolve("nar"));
+        Random rnd = new Random(seed);
+        TorrentBuilder tb = new TorrentBuilder("nar").pieceLength(pieceLength).padFiles(true);
+        for (String ws : webSeeds) tb.addWebSeed(ws);
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] data = new byte[(int) sizes[i]];
+            rnd.nextBytes(data);
+            Hash fileHash = Hash.sha256(data);
+            String name = fileHash.toBase32String().substring(7) + ".nar.xz";
+            Files.write(root.resolve("nar").resolve(name), data);
+            byte[] h = new byte[20];
+            rnd.nextBytes(h);
+            StorePath sp = StorePath.parse("/nix/store/" + NixBase32.encode(h) + "-fault-" + i);
+            NarInfo ni = NarInfo.builder().storePath(sp).url("nar/" + name).compression("xz").fileHash(fileHash)
+                    .fileSize(data.length).narHash(Hash.sha256(new byte[] {(byte) i})).narSize(data.length * 4L).build()
+                    .withSignature(cacheKey);
+            Files.writeString(root.resolve(sp.hashPart() + ".narinfo"), ni.print());
+            narinfos.add(ni);
+            files.add(data);
+            tb.addFile(List.of(name), root.resolve("nar").resolve(name));
+        }
+        Files.writeString(root.resolve("nix-cache-info"), "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 40\n");
+        torrent = tb.build();
+        torrentBytes = torrent.write();
+        servedTorrent = torrentBytes;
+    }
+
+    String hash(int i) { return narinfos.get(i).storePath().hashPart(); }
+    NarInfo narinfo(int i) { return narinfos.get(i); }
+    byte[] data(int i) { return files.get(i); }
+    String fileName(int i) { return narinfo(i).url().substring(4); }
+    String urlPath(int i) { return "/" + narinfo(i).url(); }
+    String infohash() { return torrent.infoHash().hex(); }
+    String cacheKeyPublic() { return cacheKey.publicKey().toNixFormat(); }
+    String plannerKeyPublic() { return plannerKey.publicKey().toNixFormat(); }
+
+    ObjectNode entry(int i) throws Exception {
+        NarInfo ni = narinfo(i);
+        TorrentFile tf = torrent.findFile("nar/" + fileName(i)).orElseThrow();
+        String text = ni.print();
+        String narinfoSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        String msg = "nix-swarm-index-1;" + ni.storePath() + ";" + infohash() + ";" + tf.index() + ";nar/" + fileName(i) + ";"
+                + data(i).length + ";" + narinfoSha;
+        ObjectNode n = JSON.createObjectNode();
+        n.put("storeHash", hash(i)).put("storePath", ni.storePath().toString()).put("infohash", infohash())
+                .put("fileIndex", tf.index()).put("filePath", "nar/" + fileName(i)).put("fileSize", data(i).length)
+                .put("narinfo", text).put("sig", plannerKey.sign(msg.getBytes(StandardCharsets.UTF_8)));
+        return n;
+    }
+
+    /** The text an index entry's planner signature covers (docs/formats.md). */
+    byte[] signedMessage(ObjectNode n) throws Exception {
+        String narinfoSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(n.get("narinfo").asText().getBytes(StandardCharsets.UTF_8)));
+        return ("nix-swarm-index-1;" + n.get("storePath").asText() + ";" + n.get("infohash").asText() + ";" + n.get("fileIndex").asInt()
+                + ";" + n.get("filePath").asText() + ";" + n.get("fileSize").asLong() + ";" + narinfoSha).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Serves the index API for every path of the bundle; returns its base URL. */
+    String startIndex() throws Exception {
+        index = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        index.createContext("/", ex -> {
+            String p = ex.getRequestURI().getPath();
+            byte[] body = null;
+            try {
+                if (p.startsWith("/v1/prefix/")) {
+                    ArrayNode a = JSON.createArrayNode();
+                    for (int i = 0; i < narinfos.size(); i++) {
+                        if (IndexClient.prefixOf(hash(i)).equals(p.substring(11))) a.add(entryFilter.apply(entry(i)));
+                    }
+                    body = a.toString().getBytes(StandardCharsets.UTF_8);
+                } else if (p.equals("/v1/bundle/" + infohash())) {
+                    body = servedTorrent;
+                }
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+            if (body == null) {
+                ex.sendResponseHeaders(404, -1);
+            } else {
+                ex.sendResponseHeaders(200, body.length);
+                try (OutputStream o = ex.getResponseBody()) {
+                    o.write(body);
+                }
+            }
+            ex.close();
+        });
+        index.start();
+        return "http://127.0.0.1:" + index.getAddress().getPort() + "/";
+    }
+
+    /** A client of this bundle's index with no upstream: the web seeds and peers are its only sources. */
+    ClientConfig config(Path dir, String indexUrl) throws IOException {
+        return ClientConfig.defaults(dir, freePort()).withIndex(indexUrl, plannerKeyPublic()).withRaceDelay(java.time.Duration.ZERO);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (index != null) index.stop(0);
+    }
+}
