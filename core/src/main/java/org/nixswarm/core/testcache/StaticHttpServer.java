@@ -152,6 +152,9 @@ public final class StaticHttpServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         String method = ex.getRequestMethod();
         String range = ex.getRequestHeaders().getFirst("Range");
+        // counted on arrival: the response's bytes can reach the client before this thread runs
+        // on, so a count taken at the end could lag behind what the client has already seen
+        requestCount.incrementAndGet();
         int status = 500;
         try {
             drain(ex.getRequestBody());
@@ -165,8 +168,6 @@ public final class StaticHttpServer implements AutoCloseable {
         } catch (IOException e) {
             // the client went away mid-response: nothing to answer
         } finally {
-            // counted before the exchange closes, so a client that saw the response sees the count
-            requestCount.incrementAndGet();
             synchronized (recent) {
                 if (recent.size() == RECENT) recent.removeFirst();
                 recent.addLast(new Request(method, ex.getRequestURI().getRawPath(), range, status));
