@@ -75,8 +75,23 @@ public final class DhtNode implements AutoCloseable {
         this.storage = storage;
     }
 
+    /**
+     * mldht drops every address that is not global unicast (its "bogon" check), so a node bound to
+     * one could never join; refusing it here also keeps mldht from starting at all (it would look
+     * at the host's interfaces and could resolve its public router names) on such a mistake.
+     */
+    private static void refuseNonGlobal(InetAddress a) {
+        if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
+                || a.isMulticastAddress()) {
+            throw new DhtException("cannot start the DHT node on " + a.getHostAddress()
+                    + ": the Mainline DHT needs a global unicast address (mldht refuses loopback, private and"
+                    + " link-local addresses; tests use 198.18.0.0/15 inside a network namespace)");
+        }
+    }
+
     /** Starts a node and pings its bootstrap nodes; the routing table fills in the background. */
     public static DhtNode start(DhtConfig config) {
+        refuseNonGlobal(config.bindAddress());
         MldhtLogging.install();
         Path storage;
         try {
