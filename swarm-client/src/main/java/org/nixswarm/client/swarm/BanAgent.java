@@ -103,14 +103,43 @@ public final class BanAgent {
         if (m != null) m.remove(piece);
     }
 
-    /** Bans everyone who sent blocks of a piece that failed its hash. */
+    /** How many failed pieces that several peers contributed to it takes to ban a peer. */
+    static final int MIXED_STRIKES_TO_BAN = 3;
+
+    private final Map<TorrentId, Map<InetSocketAddress, Integer>> strikes = new ConcurrentHashMap<>();
+
+    /**
+     * Blames the senders of a piece that failed its hash. A sole sender is banned at once. When
+     * several peers contributed, the failure is pinned on those already banned if there are any
+     * (their blocks still in flight when they were banned land in pieces an honest peer finishes);
+     * otherwise each gets a strike and is banned only after {@value #MIXED_STRIKES_TO_BAN}, so that
+     * an honest peer who shared a piece with a liar is not banned along with it.
+     */
     void pieceFailed(TorrentId torrent, int piece) {
         Map<Integer, Set<InetSocketAddress>> m = senders.get(torrent);
         Set<InetSocketAddress> who = m == null ? null : m.remove(piece);
-        if (who == null) return;
+        if (who == null || who.isEmpty()) return;
+        if (who.size() == 1) {
+            ban(torrent, who.iterator().next(), piece, "sent a bad piece");
+            return;
+        }
+        boolean knownCulprit = false;
+        for (InetSocketAddress a : who) knownCulprit |= isBanned(torrent, a);
+        if (knownCulprit) {
+            LOG.debug("piece {} of {} failed; it had blocks from an already banned peer", piece, torrent);
+            return;
+        }
+        Map<InetSocketAddress, Integer> s = strikes.computeIfAbsent(torrent, k -> new ConcurrentHashMap<>());
         for (InetSocketAddress a : who) {
-            LOG.warn("peer {} sent a bad piece {} of {}: banned from this swarm", a, piece, torrent);
-            banned.computeIfAbsent(torrent, k -> ConcurrentHashMap.newKeySet()).add(a);
+            if (s.merge(a, 1, Integer::sum) >= MIXED_STRIKES_TO_BAN) {
+                ban(torrent, a, piece, "shared in " + MIXED_STRIKES_TO_BAN + " bad pieces");
+            }
+        }
+    }
+
+    private void ban(TorrentId torrent, InetSocketAddress a, int piece, String why) {
+        if (banned.computeIfAbsent(torrent, k -> ConcurrentHashMap.newKeySet()).add(a)) {
+            LOG.warn("peer {} {} (piece {} of {}): banned from this swarm", a, why, piece, torrent);
         }
     }
 
