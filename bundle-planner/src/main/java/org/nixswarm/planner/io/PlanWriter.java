@@ -17,7 +17,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.nixswarm.core.index.IndexEntry;
 import org.nixswarm.core.sign.SecretKey;
+import org.nixswarm.core.torrent.InfoHash;
 import org.nixswarm.core.torrent.Torrent;
 import org.nixswarm.core.torrent.TorrentBuilder;
 import org.nixswarm.core.torrent.TorrentFile;
@@ -30,7 +32,7 @@ import org.nixswarm.planner.PlannerException;
  * {@code planner-key.pub}.
  */
 public final class PlanWriter {
-    public static final String INDEX_PREFIX = "nix-swarm-index-1";
+    public static final String INDEX_PREFIX = IndexEntry.DOMAIN;
 
     private final Path out;
     private final CacheSource cache;
@@ -128,19 +130,8 @@ public final class PlanWriter {
     }
 
     private String indexLine(CachedPath p, String infohash, int fileIndex) {
-        String storePath = p.info().storePath().toString();
-        String message = String.join(";", INDEX_PREFIX, storePath, infohash, Integer.toString(fileIndex), p.url(),
-                Long.toString(p.fileSize()), sha256Hex(p.text()));
-        ObjectNode n = json.createObjectNode();
-        n.put("storeHash", p.hashPart());
-        n.put("storePath", storePath);
-        n.put("infohash", infohash);
-        n.put("fileIndex", fileIndex);
-        n.put("filePath", p.url());
-        n.put("fileSize", p.fileSize());
-        n.put("narinfo", p.text());
-        n.put("sig", key.sign(message));
-        return n.toString();
+        return IndexEntry.signed(p.info().storePath(), InfoHash.parse(infohash), fileIndex, p.url(), p.fileSize(),
+                p.text(), key).toJsonLine();
     }
 
     /** Writes manifest.json, index.jsonl and planner-key.pub; returns the generation id. */
