@@ -168,7 +168,10 @@ class WebSeedFaultTest {
                     String name = faults.get(i).get()[0].toString();
                     files.get(i).completion().get(30, TimeUnit.SECONDS);
                     assertFileIsRight(b, i, files.get(i));
-                    assertEquals(3, wm.countRequestsMatching(getRequestedFor(urlPathEqualTo("/ws" + b.urlPath(i))).build()).getCount(), name);
+                    // two bad answers, then at least one good one; the web seed may split what is left into a
+                    // front and a back fetch, so a fourth (good) request is allowed
+                    int n = wm.countRequestsMatching(getRequestedFor(urlPathEqualTo("/ws" + b.urlPath(i))).build()).getCount();
+                    assertTrue(n >= 3 && n <= 4, name + ": " + n + " requests");
                 }
             }
         }
