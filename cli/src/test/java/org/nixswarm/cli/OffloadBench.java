@@ -86,20 +86,27 @@ class OffloadBench {
             long originBefore = upstream.bytesServed();
             long fetched = 0, fromPeers = 0, fromWeb = 0;
             long t0 = System.nanoTime();
+            List<String> perClient = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 SwarmClient client = new SwarmClient(ClientConfig.defaults(tmp.resolve("client-" + c), freePort())
                         .withUpstream(upstream.baseUrl(), List.of(cache.publicKey().toNixFormat()))
                         .withIndex("http://127.0.0.1:" + index.port() + "/", plannerKey)
-                        .withRaceDelay(Duration.ofSeconds(2)));
+                        .withRaceDelay(Duration.ofMillis(Long.getLong("bench.raceDelayMs", 2000))));
                 open.add(client);
                 List<NarFile> files = new ArrayList<>();
                 for (StorePath p : closure) files.add(client.download(client.resolve(p.hashPart())));
+                long cPeers = 0, cWeb = 0, c0 = System.nanoTime();
                 for (NarFile f : files) {
                     f.completion().get(120, TimeUnit.SECONDS);
                     fetched += f.size();
-                    fromPeers += f.bytesFromPeers();
-                    fromWeb += f.bytesFromWebSeed() + f.bytesFromUpstream();
+                    cPeers += f.bytesFromPeers();
+                    cWeb += f.bytesFromWebSeed() + f.bytesFromUpstream();
                 }
+                fromPeers += cPeers;
+                fromWeb += cWeb;
+                perClient.add(String.format(Locale.ROOT, "client %d: %d bytes from peers, %d from the web seed, %.1f s", c, cPeers, cWeb,
+                        (System.nanoTime() - c0) / 1e9));
+                System.out.println(perClient.get(perClient.size() - 1));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             long origin = upstream.bytesServed() - originBefore;
@@ -111,6 +118,7 @@ class OffloadBench {
                     (double) fromPeers / fetched, seconds);
             System.out.println(line);
             Files.writeString(Path.of("target/bench-offload.txt"), line + "\n");
+            Files.writeString(Path.of("target/bench-offload-clients.txt"), String.join("\n", perClient) + "\n");
         } finally {
             for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
         }

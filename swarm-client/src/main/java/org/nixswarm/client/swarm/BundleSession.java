@@ -53,6 +53,22 @@ public final class BundleSession implements AutoCloseable {
     SwarmRuntime swarm() { return swarm; }
     public long bytesFromPeers() { return peerBytes.get(); }
 
+    /** Bytes of the bundle's real files this client does not hold verified (an announce's {@code left}). */
+    long bytesLeft() {
+        long left = 0;
+        for (BundleLayout.Entry e : layout.entries()) {
+            if (e.pad() || e.size() == 0) continue;
+            NarFile f = files.get(e.index());
+            if (f != null && !f.isComplete()) {
+                int first = layout.firstPiece(e);
+                for (int p = first; p < layout.endPiece(e); p++) if (!f.hasPiece(p - first)) left += f.pieceSize(p - first);
+            } else if (f == null && !cache.hasComplete(e.fileName())) {
+                left += e.size();
+            }
+        }
+        return left;
+    }
+
     NarFile narFile(BundleLayout.Entry e) {
         return files.get(e.index());
     }

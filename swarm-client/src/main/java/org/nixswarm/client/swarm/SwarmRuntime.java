@@ -5,7 +5,7 @@ import bt.data.ChunkVerifier;
 import bt.module.ServiceModule;
 import bt.service.IRuntimeLifecycleBinder;
 import bt.torrent.TorrentRegistry;
-import bt.torrent.data.BlockCache;
+import bt.torrent.data.NoCache;
 import bt.torrent.data.DataWorker;
 import bt.torrent.data.DefaultDataWorker;
 import bt.metainfo.IMetadataService;
@@ -16,7 +16,6 @@ import bt.runtime.BtClient;
 import bt.runtime.BtRuntime;
 import bt.runtime.Config;
 import bt.torrent.fileselector.FilePrioritySkipSelector;
-import bt.tracker.http.HttpTrackerModule;
 import com.google.inject.Binder;
 import com.google.inject.Module;
 import com.google.inject.Provides;
@@ -36,7 +35,7 @@ import org.nixswarm.client.cache.NarCache;
 public final class SwarmRuntime implements AutoCloseable {
     private final NarCache cache;
     private final SwarmOptions options;
-    private final BtRuntime runtime;
+    private volatile BtRuntime runtime;
     private final BanAgent bans = new BanAgent();
     private final StaticPeers staticPeers = new StaticPeers();
     private final Map<String, BundleSession> sessions = new ConcurrentHashMap<>();
@@ -56,6 +55,8 @@ public final class SwarmRuntime implements AutoCloseable {
         config.setPeerDiscoveryInterval(options.peerDiscoveryInterval());
         config.setPeerConnectionRetryInterval(Duration.ofSeconds(5));
         config.setShutdownHookTimeout(Duration.ofSeconds(2));
+        // announce intervals come from the tracker's answers (Bt's default when this is unset)
+        config.setTrackerTimeout(Duration.ofSeconds(10));
         // A peer's assignment whose pieces are all done keeps its slot until it times out, and a
         // timed-out peer gets no new assignment for a minute: with files wanted one after another
         // that is a 5 s stall per file. Time out idle assignments fast and do not hold it against
@@ -72,7 +73,9 @@ public final class SwarmRuntime implements AutoCloseable {
         Module ours = new Module() {
             @Override
             public void configure(Binder binder) {
-                ServiceModule.extend(binder).addMessagingAgent(bans).addPeerSourceFactory(staticPeers);
+                ServiceModule.extend(binder).addMessagingAgent(bans).addPeerSourceFactory(staticPeers)
+                        .addTrackerFactory(TrackerClientFactory.class, "http", "https");
+                binder.bind(AnnounceStats.class).toInstance(SwarmRuntime.this::announceStats);
             }
 
             @Provides
@@ -83,14 +86,16 @@ public final class SwarmRuntime implements AutoCloseable {
 
             @Provides
             @Singleton
-            public DataWorker dataWorker(IRuntimeLifecycleBinder lifecycle, TorrentRegistry registry, ChunkVerifier v,
-                                         BlockCache blockCache, Config c) {
-                return new RecordingDataWorker(new DefaultDataWorker(lifecycle, registry, v, blockCache, c), bans);
+            public DataWorker dataWorker(IRuntimeLifecycleBinder lifecycle, TorrentRegistry registry, ChunkVerifier v, Config c) {
+                // Not Bt's LRUBlockCache: when it reuses a slot for another piece it keeps the old
+                // piece's mapping to that slot, so a seeder that served more than 20 pieces of a
+                // bundle answers a request for an earlier piece with another piece's bytes (and
+                // gets banned for it). Blocks are read straight from the cache files instead.
+                return new RecordingDataWorker(new DefaultDataWorker(lifecycle, registry, v, new NoCache(registry), c), bans);
             }
         };
         try {
             this.runtime = BtRuntime.builder(config)
-                    .module(new HttpTrackerModule())
                     .module(ours)
                     .disableAutomaticShutdown()
                     .disableLocalServiceDiscovery()
@@ -101,6 +106,28 @@ public final class SwarmRuntime implements AutoCloseable {
             throw new ClientException("cannot start the BitTorrent runtime on " + options.bindAddress().getHostAddress()
                     + ":" + options.peerPort() + ": " + rootMessage(e), e);
         }
+    }
+
+    /** Peer-wire bytes from Bt's session, bytes left from the cache's accounting of the bundle. */
+    private AnnounceStats.Transfer announceStats(bt.metainfo.TorrentId id) {
+        BundleSession s = sessions.get(hex(id.getBytes()));
+        long left = s == null ? 0 : s.bytesLeft();
+        long up = 0, down = 0;
+        BtRuntime rt = runtime;
+        if (rt != null) {
+            var state = rt.service(TorrentRegistry.class).getDescriptor(id).flatMap(d -> d.getSessionState());
+            if (state.isPresent()) {
+                up = state.get().getUploaded();
+                down = state.get().getDownloaded();
+            }
+        }
+        return new AnnounceStats.Transfer(up, down, left);
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder s = new StringBuilder(b.length * 2);
+        for (byte x : b) s.append(Character.forDigit((x >> 4) & 15, 16)).append(Character.forDigit(x & 15, 16));
+        return s.toString();
     }
 
     private static String rootMessage(Throwable e) {

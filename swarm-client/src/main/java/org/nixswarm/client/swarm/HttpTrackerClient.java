@@ -1,0 +1,156 @@
+package org.nixswarm.client.swarm;
+
+import bt.metainfo.TorrentId;
+import bt.tracker.Tracker;
+import bt.tracker.TrackerRequestBuilder;
+import bt.tracker.TrackerResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One HTTP(S) tracker, announced to for every torrent of the runtime. Replaces Bt 1.10's
+ * HttpTracker, whose single-connection Apache client fails every announce that overlaps another
+ * ("Connection is still allocated") — with several bundles going at once that is most of them,
+ * and Bt then waits a minute before asking that tracker again. Here every announce is an
+ * independent request on a shared, pooled {@link HttpClient}.
+ *
+ * <p>Reports real uploaded / downloaded / left; sends {@code completed} the first time {@code left}
+ * reaches 0 after a start with something left. Never throws: every failure is a failed response
+ * with a one-line message.
+ */
+final class HttpTrackerClient implements Tracker {
+    enum Event {
+        STARTED("started"), COMPLETED("completed"), STOPPED("stopped"), NONE(null);
+
+        final String value;
+
+        Event(String value) {
+            this.value = value;
+        }
+    }
+
+    private final String url;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final byte[] peerId;
+    private final int port;
+    private final InetAddress announcedIp;
+    private final int numWant;
+    private final AnnounceStats stats;
+    private final Map<TorrentId, Long> lastLeft = new ConcurrentHashMap<>();
+    private volatile byte[] trackerId;
+
+    HttpTrackerClient(String url, HttpClient http, Duration timeout, byte[] peerId, int port, InetAddress announcedIp, int numWant,
+                      AnnounceStats stats) {
+        this.url = url;
+        this.http = http;
+        this.timeout = timeout;
+        this.peerId = peerId.clone();
+        this.port = port;
+        this.announcedIp = announcedIp;
+        this.numWant = numWant;
+        this.stats = stats;
+    }
+
+    @Override
+    public TrackerRequestBuilder request(TorrentId torrentId) {
+        return new TrackerRequestBuilder(torrentId) {
+            @Override
+            public TrackerResponse start() {
+                return announce(torrentId, Event.STARTED, getNumWant());
+            }
+
+            @Override
+            public TrackerResponse stop() {
+                return announce(torrentId, Event.STOPPED, 0);
+            }
+
+            @Override
+            public TrackerResponse complete() {
+                return announce(torrentId, Event.COMPLETED, getNumWant());
+            }
+
+            @Override
+            public TrackerResponse query() {
+                return announce(torrentId, Event.NONE, getNumWant());
+            }
+        };
+    }
+
+    TrackerResponse announce(TorrentId torrent, Event event, Integer want) {
+        AnnounceStats.Transfer t = stats.of(torrent);
+        if (event == Event.NONE) {
+            Long before = lastLeft.get(torrent);
+            if (t.left() == 0 && before != null && before > 0) event = Event.COMPLETED;
+        }
+        if (event == Event.STOPPED) lastLeft.remove(torrent);
+        else lastLeft.put(torrent, t.left());
+        String target = url + (url.contains("?") ? "&" : "?") + query(torrent, event, want == null ? numWant : want, t);
+        HttpRequest req;
+        try {
+            req = HttpRequest.newBuilder(URI.create(target)).timeout(timeout).GET().build();
+        } catch (IllegalArgumentException e) {
+            return TrackerResponse.failure("tracker URL " + url + " is not usable: " + e.getMessage());
+        }
+        HttpResponse<byte[]> r;
+        try {
+            r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            return TrackerResponse.failure("tracker " + url + " unreachable: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return TrackerResponse.failure("announce to " + url + " interrupted");
+        }
+        if (r.statusCode() != 200) return TrackerResponse.failure("tracker " + url + " answered HTTP " + r.statusCode());
+        TrackerResponse answer = TrackerAnswerDecoder.decode(r.body(), url);
+        if (answer.isSuccess()) answer.getTrackerId().ifPresent(id -> trackerId = id);
+        return answer;
+    }
+
+    private String query(TorrentId torrent, Event event, int want, AnnounceStats.Transfer t) {
+        StringBuilder q = new StringBuilder(256);
+        q.append("info_hash=").append(percent(torrent.getBytes()));
+        q.append("&peer_id=").append(percent(peerId));
+        q.append("&port=").append(port);
+        q.append("&uploaded=").append(t.uploaded());
+        q.append("&downloaded=").append(t.downloaded());
+        q.append("&left=").append(t.left());
+        q.append("&compact=1&numwant=").append(Math.max(0, want));
+        if (event.value != null) q.append("&event=").append(event.value);
+        if (announcedIp != null) q.append("&ip=").append(percent(announcedIp.getHostAddress().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        byte[] id = trackerId;
+        if (id != null) q.append("&trackerid=").append(percent(id));
+        return q.toString();
+    }
+
+    /** RFC 3986 percent-encoding of raw bytes (info hashes and peer ids are binary). */
+    static String percent(byte[] bytes) {
+        StringBuilder b = new StringBuilder(bytes.length * 3);
+        for (byte x : bytes) {
+            char c = (char) (x & 0xff);
+            if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '.' || c == '_' || c == '~') {
+                b.append(c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        lastLeft.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "tracker " + url;
+    }
+}
