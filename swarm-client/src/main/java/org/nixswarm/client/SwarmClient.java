@@ -274,6 +274,9 @@ public final class SwarmClient implements AutoCloseable {
      * Gives peers a head start, then brings in the web seed: for everything (from the front, so the
      * stream to Nix flows) when no peer delivered, or from the back of the file when peers stall.
      */
+    /** How much longer than the head start the web seed waits for peers that are known to exist. */
+    private static final long DISCOVERY_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+
     private void race(BundleSession session, BundleLayout.Entry e, NarFile f, List<String> seeds) throws Exception {
         long start = System.nanoTime();
         long headStart = config.raceDelay().toNanos();
@@ -290,7 +293,12 @@ public final class SwarmClient implements AutoCloseable {
             boolean headStartOver = now - start >= headStart;
             boolean peersSilent = lastPeerBytes == 0;
             boolean peersStalled = now - lastPeerProgress >= config.peerStall().toNanos();
-            if (seeds.isEmpty() || !headStartOver || (!peersSilent && !peersStalled)) {
+            // the head start counts from when a peer holding the file showed up; while peers are
+            // still being found (announce pending, or named but not yet connected) wait a little longer
+            boolean peersComing = peersSilent && (session.peerHolds(e)
+                    ? now - Math.max(start, session.firstPeerNanos()) < headStart
+                    : session.expectingPeers() && now - start < headStart + DISCOVERY_GRACE_NANOS);
+            if (seeds.isEmpty() || !headStartOver || (!peersSilent && !peersStalled) || peersComing) {
                 Thread.sleep(20);
                 continue;
             }

@@ -35,6 +35,10 @@ public final class BundleSession implements AutoCloseable {
     private volatile LocalBitfield bitfield;
     private volatile Torrent torrent;
     private BtClient client;
+    // what connected peers advertise (Bt updates a peer's bitfield in place on HAVE), for the race
+    private final Map<bt.net.ConnectionKey, bt.data.Bitfield> peerBitfields = new ConcurrentHashMap<>();
+    private volatile long firstPeerNanos;
+    private volatile int trackerPeers = -1;
 
     BundleSession(SwarmRuntime swarm, BundleLayout layout, NarCache cache) {
         this.swarm = swarm;
@@ -52,6 +56,47 @@ public final class BundleSession implements AutoCloseable {
     NarCache cache() { return cache; }
     SwarmRuntime swarm() { return swarm; }
     public long bytesFromPeers() { return peerBytes.get(); }
+
+    /** A tracker answered an announce for this bundle with {@code peers} other peers. */
+    void trackerAnswered(java.util.List<bt.net.Peer> peers) {
+        trackerPeers = Math.max(trackerPeers, peers.size());
+        trackerPeerList = java.util.List.copyOf(peers);
+    }
+
+    private volatile java.util.List<bt.net.Peer> trackerPeerList = java.util.List.of();
+
+    /** Whether some file of this bundle is being downloaded now. */
+    boolean wanting() {
+        synchronized (wanted) {
+            return !wanted.isEmpty();
+        }
+    }
+
+    /** Whether a connected peer advertises a piece of {@code e} that this client still misses. */
+    public boolean peerHolds(BundleLayout.Entry e) {
+        if (peerBitfields.isEmpty()) return false;
+        BitSet missing = missingPieces(e);
+        for (bt.data.Bitfield bf : peerBitfields.values()) {
+            for (int p = missing.nextSetBit(0); p >= 0; p = missing.nextSetBit(p + 1)) if (bf.isVerified(p)) return true;
+        }
+        return false;
+    }
+
+    /** When the first peer told us what it has (0: none yet). */
+    public long firstPeerNanos() {
+        return firstPeerNanos;
+    }
+
+    /**
+     * Whether peers may still show up soon: no tracker has answered yet, or one named peers (or
+     * peers were given directly) that have not told us what they hold.
+     */
+    public boolean expectingPeers() {
+        if (!peerBitfields.isEmpty()) return false;
+        int t = trackerPeers;
+        boolean trackers = !layout.trackers().isEmpty() || !swarm.extraTrackers().isEmpty();
+        return (trackers && t < 0) || t > 0 || swarm.hasStaticPeers();
+    }
 
     /** Bytes of the bundle's real files this client does not hold verified (an announce's {@code left}). */
     long bytesLeft() {
@@ -78,6 +123,11 @@ public final class BundleSession implements AutoCloseable {
         torrent = swarm.parseTorrent(layout.torrentBytesWithTrackers(swarm.extraTrackers()));
         client = swarm.newClient(this, torrent,
                 f -> isPad(f.getPathElements()) ? FilePriority.SKIP : FilePriority.NORMAL_PRIORITY);
+        swarm.events().onPeerBitfieldUpdated(torrent.getTorrentId(), ev -> {
+            if (firstPeerNanos == 0) firstPeerNanos = System.nanoTime();
+            peerBitfields.put(ev.getConnectionKey(), ev.getBitfield());
+        });
+        swarm.events().onPeerDisconnected(torrent.getTorrentId(), ev -> peerBitfields.remove(ev.getConnectionKey()));
         client.startAsync();
     }
 
@@ -128,7 +178,11 @@ public final class BundleSession implements AutoCloseable {
             }
         }
         TorrentId id = torrentId();
-        if (added && id != null) swarm.bans().newlyWanted(id);
+        if (added && id != null) {
+            swarm.bans().newlyWanted(id);
+            // a seeding session was not given the tracker's peers: connect to them now
+            swarm.connect(id, trackerPeerList);
+        }
         file.completion().whenComplete((ok, err) -> {
             synchronized (wanted) {
                 wanted.clear(first, layout.endPiece(e));

@@ -110,7 +110,13 @@ final class HttpTrackerClient implements Tracker {
         }
         if (r.statusCode() != 200) return TrackerResponse.failure("tracker " + url + " answered HTTP " + r.statusCode());
         TrackerResponse answer = TrackerAnswerDecoder.decode(r.body(), url);
-        if (answer.isSuccess()) answer.getTrackerId().ifPresent(id -> trackerId = id);
+        if (answer.isSuccess()) {
+            answer.getTrackerId().ifPresent(id -> trackerId = id);
+            java.util.List<bt.net.Peer> peers = new java.util.ArrayList<>();
+            answer.getPeers().forEach(peers::add);
+            if (event != Event.STOPPED) stats.answered(torrent, peers);
+            if (!stats.wanting(torrent)) answer.setPeers(java.util.List.of());
+        }
         return answer;
     }
 

@@ -63,6 +63,11 @@ public final class SwarmRuntime implements AutoCloseable {
         // the peer (a stalled peer simply gets reassigned; blocks in flight are re-requested).
         config.setMaxPieceReceivingTime(Duration.ofMillis(Long.getLong("nixswarm.pieceTimeoutMs", 500)));
         config.setTimeoutedAssignmentPeerBanDuration(Duration.ZERO);
+        // fewer than Bt's 50 connection workers: on a small machine they mostly contend
+        config.setMaxPendingConnectionRequests(Integer.getInteger("nixswarm.connectionWorkers", 16));
+        // the same few workers run incoming handshakes: one that never answers must not hold one long
+        config.setPeerHandshakeTimeout(Duration.ofSeconds(5));
+        config.setPeerConnectionTimeout(Duration.ofSeconds(5));
         if (options.mse()) {
             config.setEncryptionPolicy(EncryptionPolicy.PREFER_PLAINTEXT);
         } else {
@@ -75,7 +80,43 @@ public final class SwarmRuntime implements AutoCloseable {
             public void configure(Binder binder) {
                 ServiceModule.extend(binder).addMessagingAgent(bans).addPeerSourceFactory(staticPeers)
                         .addTrackerFactory(TrackerClientFactory.class, "http", "https");
-                binder.bind(AnnounceStats.class).toInstance(SwarmRuntime.this::announceStats);
+                binder.bind(AnnounceStats.class).toInstance(new AnnounceStats() {
+                    @Override
+                    public Transfer of(bt.metainfo.TorrentId torrent) {
+                        return announceStats(torrent);
+                    }
+
+                    @Override
+                    public void answered(bt.metainfo.TorrentId torrent, java.util.List<bt.net.Peer> peers) {
+                        trackerAnswered(torrent, peers);
+                    }
+
+                    @Override
+                    public boolean wanting(bt.metainfo.TorrentId torrent) {
+                        BundleSession s = sessions.get(hex(torrent.getBytes()));
+                        return s == null || s.wanting();
+                    }
+                });
+            }
+
+            @Provides
+            @Singleton
+            @bt.module.PeerConnectionSelector
+            public bt.net.SharedSelector selector(IRuntimeLifecycleBinder lifecycle) {
+                RegisteringSelector selector;
+                try {
+                    selector = new RegisteringSelector(java.nio.channels.Selector.open());
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("cannot open an I/O selector: " + e.getMessage(), e);
+                }
+                lifecycle.onShutdown("Shutdown selector", () -> {
+                    try {
+                        selector.close();
+                    } catch (java.io.IOException ignored) {
+                        // shutting down anyway
+                    }
+                });
+                return selector;
             }
 
             @Provides
@@ -144,6 +185,28 @@ public final class SwarmRuntime implements AutoCloseable {
 
     java.util.List<String> extraTrackers() {
         return extraTrackers;
+    }
+
+    bt.event.EventSource events() {
+        return runtime.getEventSource();
+    }
+
+    boolean hasStaticPeers() {
+        return !staticPeers.all().isEmpty();
+    }
+
+    /** Our tracker client heard back: the bundle's session learns whether peers are coming. */
+    void trackerAnswered(bt.metainfo.TorrentId id, java.util.List<bt.net.Peer> peers) {
+        BundleSession s = sessions.get(hex(id.getBytes()));
+        if (s != null) s.trackerAnswered(peers);
+    }
+
+    /** Hands peers to Bt now (it connects at once) instead of at its next peer-discovery round. */
+    void connect(bt.metainfo.TorrentId id, java.util.Collection<bt.net.Peer> peers) {
+        BtRuntime rt = runtime;
+        if (rt == null || peers.isEmpty()) return;
+        bt.peer.IPeerRegistry registry = rt.service(bt.peer.IPeerRegistry.class);
+        for (bt.net.Peer p : peers) registry.addPeer(id, p);
     }
 
     public int peerPort() {
