@@ -59,8 +59,20 @@ public final class PlanLoader {
         if (!Files.isRegularFile(index)) throw new IndexException(planDir + ": no index.jsonl");
         Path segmentFile = segmentFile(storeDir, index, key);
         boolean reused = Files.isRegularFile(segmentFile);
-        if (!reused) build(index, manifest, key, segmentFile);
-        Segment segment = Segment.open(segmentFile);
+        Segment segment = null;
+        if (reused) {
+            try {
+                segment = Segment.open(segmentFile);
+            } catch (IndexException e) {
+                // the plan is the source of truth: a damaged segment is rebuilt from it, never served
+                LOG.warn("{}; rebuilding it from {}", e.getMessage(), index);
+                reused = false;
+            }
+        }
+        if (!reused) {
+            build(index, manifest, key, segmentFile);
+            segment = Segment.open(segmentFile);
+        }
         SegmentMeta meta = segment.meta();
         LoadReport report = new LoadReport(planDir, meta.generation(), segment.count(), meta.rejected(),
                 meta.problems(), reused, Duration.ofNanos(System.nanoTime() - started));
@@ -103,7 +115,7 @@ public final class PlanLoader {
 
     private static String segmentName(Path index, PublicKey key) {
         try {
-            String id = "v1;" + index.toAbsolutePath().normalize() + ";" + Files.size(index) + ";"
+            String id = "v2;" + index.toAbsolutePath().normalize() + ";" + Files.size(index) + ";"
                     + Files.getLastModifiedTime(index).toMillis() + ";" + key.toNixFormat();
             byte[] h = Hash.sha256(id.getBytes(StandardCharsets.UTF_8)).digest();
             return HexFormat.of().formatHex(h, 0, 16) + ".seg";
@@ -177,7 +189,8 @@ public final class PlanLoader {
             String line = lines.get(i);
             try {
                 IndexEntry e = verifier.verify(line);
-                out.add(new Verified(e.storePath().hashBytes(), line.getBytes(StandardCharsets.UTF_8), null));
+                // stored in the canonical field order, which the HTTP handler relies on to answer without parsing
+                out.add(new Verified(e.storePath().hashBytes(), e.toJsonLine().getBytes(StandardCharsets.UTF_8), null));
             } catch (FormatException | IllegalArgumentException e) {
                 out.add(new Verified(null, null, index.getFileName() + " line " + (firstLine + i) + ": " + e.getMessage()));
             }
