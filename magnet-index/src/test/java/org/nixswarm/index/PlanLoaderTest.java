@@ -74,6 +74,25 @@ class PlanLoaderTest {
     }
 
     @Test
+    void aDamagedSegmentIsRebuiltFromThePlanNotServed() throws Exception {
+        TestPlan.Written plan = TestPlan.write(tmp.resolve("plan"), 40, 2, 9, "g");
+        PlanLoader loader = new PlanLoader(tmp.resolve("store"), Optional.empty(), 1);
+        LoadedPlan first = loader.load(plan.dir());
+        Path file = first.segment().file();
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[100] ^= 1; // in the meta: caught by the checksum on open
+        Files.write(file, bytes);
+        IndexException e = assertThrows(IndexException.class, () -> org.nixswarm.index.store.Segment.open(file));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("checksum"), e.getMessage());
+        LoadedPlan again = loader.load(plan.dir());
+        assertFalse(again.report().reused());
+        assertEquals(40, again.report().accepted());
+        MagnetIndex index = new MagnetIndex(List.of(again));
+        for (IndexEntry x : plan.entries()) assertEquals(x, index.lookup(x.storePath().hashBytes()).orElseThrow().entry());
+        assertTrue(loader.load(plan.dir()).report().reused());
+    }
+
+    @Test
     void aPlanByAnUntrustedPlannerKeyIsRefused() throws Exception {
         TestPlan.Written plan = TestPlan.write(tmp.resolve("plan"), 3, 1, 3, "g");
         SecretKey pinned = SecretKey.generate("someone-else-1", new SecureRandom());

@@ -53,7 +53,8 @@ public final class Segment {
             long dataOffset = h.getLong();
             long dataLength = h.getLong();
             int checksum = h.getInt();
-            if (metaLength < 0 || count < 0 || count > Integer.MAX_VALUE / SegmentFormat.KEY_RECORD || dataLength < 0
+            int reserved = h.getInt();
+            if (reserved != 0 || metaLength < 0 || count < 0 || count > Integer.MAX_VALUE / SegmentFormat.KEY_RECORD || dataLength < 0
                     || keysOffset != fanoutOffset + 4L * SegmentFormat.FANOUT
                     || dataOffset < keysOffset + count * SegmentFormat.KEY_RECORD || dataOffset + dataLength != size
                     || fanoutOffset < SegmentFormat.HEADER + (long) metaLength || fanoutOffset > SegmentFormat.HEADER + (16L << 20)
