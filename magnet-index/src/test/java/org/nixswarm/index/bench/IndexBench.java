@@ -179,6 +179,14 @@ public final class IndexBench {
                 + " of index.jsonl: 10 M entries ≈ %.0f s)%n", (t3 - t2) / 1e6, again.report().reused(), (t5 - t4) / 1e6,
                 elsewhere.report().reused(), bytes / 1e6 / ((t5 - t4) / 1e9), 10_000_000 * (bytes / (double) lines.size())
                         / (bytes / ((t5 - t4) / 1e9)));
+        deleteTree(moved);
+        deleteTree(tmp);
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     private interface Work {
