@@ -49,7 +49,7 @@ class IndexApiFuzzTest {
         if (index == null) {
             try {
                 Path dir = Files.createTempDirectory("index-fuzz");
-                dir.toFile().deleteOnExit();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
                 TestPlan.Written plan = TestPlan.write(dir.resolve("plan"), 64, 2, 5, "fuzz");
                 index = new MagnetIndex(List.of(new PlanLoader(dir.resolve("store"), Optional.empty(), 1).load(plan.dir())));
             } catch (IOException e) {
@@ -57,6 +57,14 @@ class IndexApiFuzzTest {
             }
         }
         return index;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // best effort: a temporary directory
+        }
     }
 
     /**
