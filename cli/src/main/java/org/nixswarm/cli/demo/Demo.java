@@ -228,9 +228,9 @@ public final class Demo {
     }
 
     /**
-     * Tells a client the peers' addresses besides the tracker. Bt 1.10 announces every torrent of a
-     * runtime through one single-connection HTTP client: with several bundles at once most announces
-     * fail ("Connection is still allocated"), so the tracker alone finds peers late or never.
+     * Tells a client the peers' addresses besides the tracker. Written when Bt 1.10's own tracker
+     * client failed most announces ("Connection is still allocated"); the swarm-client's tracker
+     * client finds the peers alone now, and the addresses stay as a second source.
      */
     private static SwarmClient withPeers(SwarmClient c, List<SwarmClient> peers) {
         for (SwarmClient p : peers) c.swarm().addPeer(new InetSocketAddress("127.0.0.1", p.swarm().peerPort()));
