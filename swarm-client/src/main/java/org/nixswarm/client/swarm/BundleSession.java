@@ -59,7 +59,7 @@ public final class BundleSession implements AutoCloseable {
 
     /** A tracker answered an announce for this bundle with {@code peers} other peers. */
     void trackerAnswered(java.util.List<bt.net.Peer> peers) {
-        trackerPeers = Math.max(trackerPeers, peers.size());
+        trackerPeers = peers.size(); // the latest answer: peers that left are not waited for
         trackerPeerList = java.util.List.copyOf(peers);
     }
 

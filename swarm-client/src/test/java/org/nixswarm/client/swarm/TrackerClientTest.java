@@ -205,6 +205,34 @@ class TrackerClientTest {
         assertEquals(List.of("127.0.0.7:6000", "0:0:0:0:0:0:0:1:8080"), peers);
     }
 
+    /** A client that only seeds lets leechers dial it: Bt drops both ends of a simultaneous open. */
+    @Test
+    void aSeedingOnlySessionIsNotHandedPeersButLearnsThem() {
+        List<Peer> heard = new ArrayList<>();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpTrackerClient seeding = new HttpTrackerClient("http://127.0.0.1:" + server.getAddress().getPort() + "/announce", http,
+                Duration.ofSeconds(2), PEER_ID, 7000, null, 50, new AnnounceStats() {
+                    @Override
+                    public Transfer of(TorrentId torrent) {
+                        return new Transfer(0, 0, 0);
+                    }
+
+                    @Override
+                    public void answered(TorrentId torrent, List<Peer> peers) {
+                        heard.addAll(peers);
+                    }
+
+                    @Override
+                    public boolean wanting(TorrentId torrent) {
+                        return false;
+                    }
+                });
+        TrackerResponse r = seeding.request(TORRENT).query();
+        assertTrue(r.isSuccess(), r.getErrorMessage());
+        assertFalse(r.getPeers().iterator().hasNext(), "no peers handed to Bt");
+        assertEquals(2, heard.size(), "but the session knows them for when it wants a file");
+    }
+
     @Test
     void anUnreachableTrackerIsAFailedResponse() throws Exception {
         int port;
