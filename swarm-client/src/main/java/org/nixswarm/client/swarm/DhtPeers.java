@@ -8,7 +8,9 @@ import bt.peer.PeerSourceFactory;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.nixswarm.dht.DhtNode;
 import org.slf4j.Logger;
@@ -18,16 +20,19 @@ import org.slf4j.LoggerFactory;
  * BEP 5 peers from our DHT node, for every bundle the runtime has a session of, and our own
  * announcement (announce_peer with the peer port) to the nodes closest to the bundle. Unlike the
  * dht module's blocking {@code DhtPeerSourceFactory}, a lookup never holds up Bt's discovery
- * round (run every second): it runs in the background, again after {@link #RETRY_NANOS} while it
- * finds no one and after {@link #REFRESH_NANOS} once it has, which also renews the announcement.
+ * round (run every second): it runs in the background, again after {@link #RETRY_NANOS} (doubling
+ * up to {@link #MAX_RETRY_NANOS} while it keeps finding no one) and every {@link #REFRESH_NANOS} at most, which also renews the
+ * announcement.
  */
 public final class DhtPeers implements PeerSourceFactory {
     private static final Logger LOG = LoggerFactory.getLogger(DhtPeers.class);
     static final long RETRY_NANOS = 3_000_000_000L;
+    static final long MAX_RETRY_NANOS = 30_000_000_000L;
     static final long REFRESH_NANOS = 120_000_000_000L;
 
     private final DhtNode node;
     private final int announcePort;
+    private final Map<TorrentId, Source> sources = new ConcurrentHashMap<>();
 
     /** @param announcePort our BitTorrent port to announce, or 0 to look up only */
     public DhtPeers(DhtNode node, int announcePort) {
@@ -35,9 +40,10 @@ public final class DhtPeers implements PeerSourceFactory {
         this.announcePort = announcePort;
     }
 
+    /** Bt asks for a source on every discovery round: one per torrent keeps its peers and its schedule. */
     @Override
     public PeerSource getPeerSource(TorrentId torrentId) {
-        return new Source(torrentId.getBytes());
+        return sources.computeIfAbsent(torrentId, t -> new Source(t.getBytes()));
     }
 
     private final class Source implements PeerSource {
@@ -45,6 +51,7 @@ public final class DhtPeers implements PeerSourceFactory {
         private final AtomicBoolean running = new AtomicBoolean();
         private volatile List<Peer> peers = List.of();
         private volatile long nextLookup = System.nanoTime();
+        private volatile long retry = RETRY_NANOS;
 
         Source(byte[] infohash) {
             this.infohash = infohash;
@@ -60,7 +67,9 @@ public final class DhtPeers implements PeerSourceFactory {
                     } else if (!found.isEmpty()) {
                         peers = toPeers(found);
                     }
-                    nextLookup = System.nanoTime() + (peers.isEmpty() ? RETRY_NANOS : REFRESH_NANOS);
+                    boolean none = err != null || found.isEmpty();
+                    nextLookup = System.nanoTime() + (none ? retry : REFRESH_NANOS);
+                    retry = none ? Math.min(MAX_RETRY_NANOS, retry * 2) : RETRY_NANOS;
                     running.set(false);
                 });
             }
