@@ -7,7 +7,8 @@ import org.nixswarm.client.swarm.SwarmOptions;
 
 /**
  * Everything {@code nix-swarm serve} and {@code fetch} are told. {@code indexUrl} and
- * {@code upstreamUrl} may be null (no index: upstream only; no upstream: swarm and web seeds only).
+ * {@code upstreamUrl} may be null (no index: upstream only; no upstream: swarm and web seeds only);
+ * {@code dht} is null unless {@code --dht-port} is given.
  */
 public record ClientConfig(
         Path cacheDir,
