@@ -37,6 +37,8 @@ import org.nixswarm.dht.bt.BtIndexTorrentSource;
 public final class DhtIndex implements AutoCloseable {
     /** Lookups that come back empty are tried again: a lookup can miss while nodes time out. */
     private static final int ATTEMPTS = 3;
+    /** The publisher's pointer and the index torrent's peers are looked up again after this (two DHT lookups). */
+    private static final Duration POINTER_TTL = Duration.ofMinutes(5);
 
     private final DhtNode node;
     private final byte[] publisherKey;
@@ -62,7 +64,7 @@ public final class DhtIndex implements AutoCloseable {
         deleteTree(workDir);
         this.bt = new BtIndexTorrentSource(fetchAddress.getAddress(), fetchAddress.getPort(), workDir, timeout);
         this.source = new CachingSource(bt);
-        this.resolver = new DhtResolver(node, source, timeout);
+        this.resolver = new DhtResolver(node, source, timeout, POINTER_TTL);
     }
 
     /**
@@ -80,6 +82,8 @@ public final class DhtIndex implements AutoCloseable {
             Optional<IndexEntry> e = resolver.resolve(publisherKey, hash, plannerKeys);
             if (e.isPresent()) IndexEntries.narinfo(e.get());
             return e;
+        } catch (ClientException e) {
+            throw new IOException("DHT lookup of " + storeHash + ": " + e.getMessage(), e);
         } catch (DhtException e) {
             source.forget(); // bytes that failed a check are not kept
             throw new IOException("DHT lookup of " + storeHash + ": " + e.getMessage(), e);
@@ -138,30 +142,27 @@ public final class DhtIndex implements AutoCloseable {
             this.delegate = delegate;
         }
 
+        /** Serialised (the Bt source is anyway), so that lookups waiting for one shard find it cached. */
         @Override
-        public Fetched fetch(InfoHash infohash, Set<InetSocketAddress> peers, Function<Torrent, List<String>> choose)
+        public synchronized Fetched fetch(InfoHash infohash, Set<InetSocketAddress> peers, Function<Torrent, List<String>> choose)
                 throws Exception {
-            synchronized (this) {
-                Torrent t = torrents.get(infohash);
-                if (t != null) {
-                    Map<String, byte[]> have = new HashMap<>();
-                    for (String f : choose.apply(t)) {
-                        byte[] b = files.get(infohash.hex() + "/" + f);
-                        if (b == null) {
-                            have = null;
-                            break;
-                        }
-                        have.put(f, b);
+            Torrent t = torrents.get(infohash);
+            if (t != null) {
+                Map<String, byte[]> have = new HashMap<>();
+                for (String f : choose.apply(t)) {
+                    byte[] b = files.get(infohash.hex() + "/" + f);
+                    if (b == null) {
+                        have = null;
+                        break;
                     }
-                    if (have != null) return new Fetched(t, have);
+                    have.put(f, b);
                 }
+                if (have != null) return new Fetched(t, have);
             }
             Fetched f = delegate.fetch(infohash, peers, choose);
-            synchronized (this) {
-                if (!torrents.containsKey(infohash)) forget(); // a newer index was published: the old one's shards are stale
-                torrents.put(infohash, f.torrent());
-                f.files().forEach((path, bytes) -> files.put(infohash.hex() + "/" + path, bytes));
-            }
+            if (!torrents.containsKey(infohash)) forget(); // a newer index was published: the old one's shards are stale
+            torrents.put(infohash, f.torrent());
+            f.files().forEach((path, bytes) -> files.put(infohash.hex() + "/" + path, bytes));
             return f;
         }
 
