@@ -43,6 +43,11 @@ public final class SwarmRuntime implements AutoCloseable {
     private final TokenBucket download;
 
     public SwarmRuntime(NarCache cache, SwarmOptions options) {
+        this(cache, options, null);
+    }
+
+    /** @param dhtPeers BEP 5 peers (and our announcements) from the client's DHT node, or null */
+    public SwarmRuntime(NarCache cache, SwarmOptions options, bt.peer.PeerSourceFactory dhtPeers) {
         this.cache = cache;
         this.options = options;
         this.upload = new TokenBucket(options.maxUploadBytesPerSecond());
@@ -80,6 +85,7 @@ public final class SwarmRuntime implements AutoCloseable {
             public void configure(Binder binder) {
                 ServiceModule.extend(binder).addMessagingAgent(bans).addPeerSourceFactory(staticPeers)
                         .addTrackerFactory(TrackerClientFactory.class, "http", "https");
+                if (dhtPeers != null) ServiceModule.extend(binder).addPeerSourceFactory(dhtPeers);
                 binder.bind(AnnounceStats.class).toInstance(new AnnounceStats() {
                     @Override
                     public Transfer of(bt.metainfo.TorrentId torrent) {
