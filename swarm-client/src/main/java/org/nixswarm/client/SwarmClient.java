@@ -49,6 +49,8 @@ public final class SwarmClient implements AutoCloseable {
     private final Map<String, Resolution> byFile = new ConcurrentHashMap<>();
     private final Map<String, Long> negative = new ConcurrentHashMap<>();
     private final Map<String, NarFile> downloading = new ConcurrentHashMap<>();
+    // parsed torrents by infohash: a bundle's later files skip re-reading and re-hashing its torrent
+    private final Map<String, BundleLayout> layouts = new ConcurrentHashMap<>();
     private final ExecutorService workers;
     private volatile boolean closing;
 
@@ -157,7 +159,9 @@ public final class SwarmClient implements AutoCloseable {
         IOException failure = null;
         if (index != null) {
             try {
+                org.nixswarm.client.net.Trace.mark(storeHash, "index lookup");
                 Optional<IndexEntry> e = index.lookup(storeHash);
+                org.nixswarm.client.net.Trace.mark(storeHash, "index answered");
                 if (e.isPresent()) {
                     if (!upstreamKeys.isEmpty() && !CoreFormats.narinfoSignedBy(e.get().narinfo(), upstreamKeys)) {
                         LOG.warn("index narinfo for {} is not signed by a trusted key; ignored", e.get().storePath());
@@ -166,6 +170,7 @@ public final class SwarmClient implements AutoCloseable {
                         cache.putNarinfo(storeHash, r.narinfo().text());
                         cache.putSidecar(storeHash, ENTRY_SUFFIX, writeEntry(e.get()));
                         remember(r);
+                        warm(r);
                         return r;
                     }
                 }
@@ -218,11 +223,14 @@ public final class SwarmClient implements AutoCloseable {
         if (running != null && !running.completion().isDone()) return running;
         if (running != null) downloading.put(n.fileName(), f);
         f.completion().whenComplete((ok, err) -> {
+            org.nixswarm.client.net.Trace.mark(n.fileName(), "complete (FileHash checked, renamed)");
             downloading.remove(n.fileName(), f);
             if (err != null) LOG.warn("download of {} failed: {}", n.fileName(), err.getMessage());
         });
+        org.nixswarm.client.net.Trace.mark(n.fileName(), "download queued");
         workers.execute(() -> {
             try {
+                org.nixswarm.client.net.Trace.mark(n.fileName(), "download started");
                 if (r.inBundle() && fromBundle(r, f)) return;
                 fromUpstream(r, f);
             } catch (Throwable e) {
@@ -234,14 +242,44 @@ public final class SwarmClient implements AutoCloseable {
         return f;
     }
 
-    /** The bundle's layout: from the cache, else from the index (checked against its infohash). */
+    /**
+     * Nix asks for the narinfo, then for the file: between the two, fetch the bundle's torrent and
+     * start its session, so the peer connections are being made (or are there) when the file is
+     * wanted. Only the session starts: no byte of the file is asked for before Nix asks.
+     */
+    private void warm(Resolution r) {
+        if (!r.inBundle() || closing || swarm.existingSession(r.entry().infohash()).isPresent()
+                || cache.hasComplete(r.narinfo().fileName())) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    layout(r.entry().infohash()).ifPresent(swarm::session);
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("warming bundle {}: {}", r.entry().infohash(), e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    /** The bundle's layout: from memory, the cache, else the index (checked against its infohash). */
     private Optional<BundleLayout> layout(String infohash) throws IOException {
+        BundleLayout known = layouts.get(infohash);
+        if (known != null) return Optional.of(known);
         Optional<byte[]> t = cache.torrent(infohash);
-        if (t.isEmpty() && index != null) t = index.bundle(infohash);
+        boolean fetched = false;
+        if (t.isEmpty() && index != null) {
+            t = index.bundle(infohash);
+            fetched = true;
+        }
         if (t.isEmpty()) return Optional.empty();
         BundleLayout l = BundleLayout.parse(t.get());
         if (!l.infohash().equals(infohash)) throw new ClientException("bundle " + infohash + ": torrent has infohash " + l.infohash());
-        cache.putTorrent(infohash, t.get());
+        if (fetched) cache.putTorrent(infohash, t.get());
+        layouts.put(infohash, l);
         return Optional.of(l);
     }
 
@@ -262,8 +300,11 @@ public final class SwarmClient implements AutoCloseable {
             LOG.warn("bundle {}: file {} does not match the index entry; using upstream", ie.infohash(), ie.fileIndex());
             return false;
         }
+        org.nixswarm.client.net.Trace.mark(f.name(), "layout ready");
         BundleSession session = swarm.session(layout);
+        org.nixswarm.client.net.Trace.mark(f.name(), "session ready");
         session.want(e, f);
+        org.nixswarm.client.net.Trace.mark(f.name(), "wanted");
         List<String> seeds = new ArrayList<>(layout.webSeeds());
         if (upstream != null && !seeds.contains(upstream.baseUrl())) seeds.add(upstream.baseUrl());
         race(session, e, f, seeds);

@@ -62,6 +62,14 @@ public final class BundleSession implements AutoCloseable {
         torrent = swarm.parseTorrent(layout.torrentBytesWithTrackers(swarm.extraTrackers()));
         client = swarm.newClient(this, torrent,
                 f -> isPad(f.getPathElements()) ? FilePriority.SKIP : FilePriority.NORMAL_PRIORITY);
+        if (org.nixswarm.client.net.Trace.on()) {
+            String k = "bundle " + layout.infohash().substring(0, 8) + "@" + swarm.peerPort();
+            org.nixswarm.client.net.Trace.mark(k, "session start");
+            swarm.events().onTorrentStarted(torrent.getTorrentId(), ev -> org.nixswarm.client.net.Trace.mark(k, "torrent started"))
+                    .onPeerDiscovered(torrent.getTorrentId(), ev -> org.nixswarm.client.net.Trace.mark(k, "peer discovered " + ev.getPeer()))
+                    .onPeerConnected(torrent.getTorrentId(), ev -> org.nixswarm.client.net.Trace.mark(k, "peer connected " + ev.getConnectionKey()))
+                    .onPeerBitfieldUpdated(torrent.getTorrentId(), ev -> org.nixswarm.client.net.Trace.mark(k, "peer bitfield"));
+        }
         client.startAsync();
     }
 
@@ -187,6 +195,7 @@ public final class BundleSession implements AutoCloseable {
             boolean ok = Arrays.equals(f.hashPiece(rel, layout.pieceSize(piece)), layout.pieceHash(piece));
             TorrentId id = torrentId();
             if (ok) {
+                org.nixswarm.client.net.Trace.mark(f.name(), "piece " + piece + " verified");
                 if (!f.hasPiece(rel)) peerBytes.addAndGet(f.pieceSize(rel));
                 f.markVerified(rel, NarFile.Source.PEER);
                 if (id != null) swarm.bans().pieceVerified(id, piece);

@@ -61,6 +61,7 @@ final class NarUnit implements StorageUnit {
             buffer.position(buffer.limit());
             return n;
         }
+        if (org.nixswarm.client.net.Trace.on() && offset == 0) org.nixswarm.client.net.Trace.mark(f.name(), "first block written");
         try {
             return f.write(buffer, offset);
         } catch (IOException e) {
