@@ -52,6 +52,12 @@ public final class SwarmClient implements AutoCloseable {
     // parsed torrents by infohash: a bundle's later files skip re-reading and re-hashing its torrent
     private final Map<String, BundleLayout> layouts = new ConcurrentHashMap<>();
     private final ExecutorService workers;
+    // writes narinfos and index entries to the cache off the answer's path; drained at close
+    private final ExecutorService persister = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "nix-swarm-persist");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closing;
 
     public SwarmClient(ClientConfig config) {
@@ -81,6 +87,7 @@ public final class SwarmClient implements AutoCloseable {
             swarm.setExtraTrackers(config.trackers());
         } catch (RuntimeException e) {
             workers.shutdownNow();
+            persister.shutdownNow();
             cache.close();
             throw e;
         }
@@ -167,8 +174,12 @@ public final class SwarmClient implements AutoCloseable {
                         LOG.warn("index narinfo for {} is not signed by a trusted key; ignored", e.get().storePath());
                     } else {
                         r = new Resolution(NarinfoView.parse(e.get().narinfo(), "index"), e.get());
-                        cache.putNarinfo(storeHash, r.narinfo().text());
-                        cache.putSidecar(storeHash, ENTRY_SUFFIX, writeEntry(e.get()));
+                        Resolution saved = r;
+                        IndexEntry entry = e.get();
+                        persist(() -> {
+                            cache.putNarinfo(storeHash, saved.narinfo().text());
+                            cache.putSidecar(storeHash, ENTRY_SUFFIX, writeEntry(entry));
+                        });
                         remember(r);
                         warm(r);
                         return r;
@@ -240,6 +251,21 @@ public final class SwarmClient implements AutoCloseable {
             }
         });
         return f;
+    }
+
+    /** Saves what a later run needs to resolve again; Nix gets its answer without waiting for the disk. */
+    private void persist(Runnable write) {
+        try {
+            persister.execute(() -> {
+                try {
+                    write.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot save a narinfo to the cache: {}", e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            write.run(); // closing: write it now
+        }
     }
 
     /**
@@ -418,6 +444,12 @@ public final class SwarmClient implements AutoCloseable {
     public void close() {
         closing = true;
         workers.shutdownNow();
+        persister.shutdown();
+        try {
+            if (!persister.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) LOG.warn("narinfos still being saved at close");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             swarm.close();
         } finally {
