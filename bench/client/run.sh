@@ -9,5 +9,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 mvn -B -q ${MVN_OFFLINE:-} verify -pl swarm-client -am -Dtest='ClientBench' -Dsurefire.failIfNoSpecifiedTests=false \
   -Dnixswarm.bench=true -DtrimStackTrace=false \
-  -DargLine="-Dnixswarm.bench=true -Dbench.bundleMb=${BUNDLE_MB:-200} -Dbench.seeders=${SEEDERS:-4} -Dbench.smallRuns=${SMALL_RUNS:-30} -Dnixswarm.pieceTimeoutMs=${PIECE_TIMEOUT_MS:-500} -Dbench.ltScript=$root/bench/client/lt_fetch.py -Dbench.only=${ONLY:-} ${EXTRA_ARGS:-}"
+  -DargLine="-Dnixswarm.bench=true -Dsun.net.httpserver.nodelay=true -Dbench.bundleMb=${BUNDLE_MB:-200} -Dbench.seeders=${SEEDERS:-4} -Dbench.smallRuns=${SMALL_RUNS:-30} -Dnixswarm.pieceTimeoutMs=${PIECE_TIMEOUT_MS:-500} -Dbench.ltScript=$root/bench/client/lt_fetch.py -Dbench.only=${ONLY:-} ${EXTRA_ARGS:-}"
 cat swarm-client/target/bench-client.txt

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.net.StandardSocketOptions;
 
 /**
  * Bt's peer-connection selector without its registration lock. Bt 1.10 holds a write lock for
@@ -15,6 +17,7 @@ import java.nio.channels.Selector;
  * select sees it), so registering and waking the selector is all that is needed.
  */
 final class LockFreeSelector extends SharedSelector {
+    private static final boolean NO_DELAY = !Boolean.getBoolean("nixswarm.nagle");
     private final Selector delegate;
 
     LockFreeSelector(Selector delegate) {
@@ -39,6 +42,15 @@ final class LockFreeSelector extends SharedSelector {
 
     @Override
     public void wakeupAndRegister(SelectableChannel channel, int ops, Object attachment) {
+        // Every peer connection passes here once. Bt leaves Nagle's algorithm on: a 16 KiB piece
+        // message (one partial segment on loopback) then waits for the ACK of the one before it.
+        if (NO_DELAY && channel instanceof SocketChannel s) {
+            try {
+                s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            } catch (IOException | UnsupportedOperationException e) {
+                // not fatal: the connection works, only with Nagle's delays
+            }
+        }
         try {
             channel.register(delegate, ops, attachment);
         } catch (ClosedChannelException e) {
