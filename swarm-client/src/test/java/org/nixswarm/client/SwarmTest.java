@@ -66,8 +66,8 @@ class SwarmTest {
             try (SwarmClient c = new SwarmClient(config(tmp.resolve("client"), b, index, Duration.ofSeconds(60)))) {
                 Resolution r = c.resolve(b.hash(1));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (c.swarm().existingSession(r.entry().infohash()).isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
-                assertTrue(c.swarm().existingSession(r.entry().infohash()).isPresent(), "session started by the lookup");
+                while (c.swarm().existingSession(r.entry().infohash().hex()).isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+                assertTrue(c.swarm().existingSession(r.entry().infohash().hex()).isPresent(), "session started by the lookup");
                 Thread.sleep(200);
                 assertTrue(c.cache().existing(b.fileName(1)).isEmpty(), "no download before Nix asks for the file");
                 assertFalse(b.upstream.recentRequests().stream().anyMatch(q -> q.path().endsWith(b.fileName(1))),
