@@ -64,7 +64,8 @@ final class NarStreamer {
                 return;
             }
             if (position >= file.size()) {
-                if (!file.isComplete()) return; // all bytes sent; the FileHash verdict decides how we end
+                if (!file.fileHashVerified()) return; // all bytes sent; the FileHash verdict decides how we end
+                org.nixswarm.client.net.Trace.mark(file.name(), "last content sent");
                 var f = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
                 if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
                 done();
@@ -72,7 +73,7 @@ final class NarStreamer {
             }
             // the last byte waits for the FileHash verdict: with Content-Length framing, a client that
             // has every byte considers the response good, so a bad file must end short
-            long available = file.isComplete() ? file.size() : Math.min(file.servableBytes(), file.size() - 1);
+            long available = file.fileHashVerified() ? file.size() : Math.min(file.servableBytes(), file.size() - 1);
             if (position >= available) return; // the listener wakes us when more is verified
             int n = (int) Math.min(CHUNK, available - position);
             ByteBuf buf = Unpooled.buffer(n, n);
@@ -91,6 +92,7 @@ final class NarStreamer {
                 done();
                 return;
             }
+            org.nixswarm.client.net.Trace.mark(file.name(), "streaming " + position + "+" + n);
             position += n;
             writing = true;
             ctx.writeAndFlush(new DefaultHttpContent(buf)).addListener(f -> {

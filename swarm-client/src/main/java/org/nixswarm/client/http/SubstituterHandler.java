@@ -54,9 +54,11 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
                     "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: " + client.config().priority() + "\n", keepAlive, head);
         } else if (path.matches("/[0-9a-z]{32}\\.narinfo")) {
             String hash = path.substring(1, 33);
+            org.nixswarm.client.net.Trace.mark(hash, "narinfo request");
             blocking.execute(() -> narinfo(ctx, hash, keepAlive, head));
         } else if (path.startsWith("/nar/") && path.length() > 5 && path.indexOf('/', 5) < 0) {
             String file = path.substring(5);
+            org.nixswarm.client.net.Trace.mark(file, "nar request");
             blocking.execute(() -> nar(ctx, file, keepAlive, head));
         } else {
             send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", "not found\n", keepAlive, head);
@@ -66,7 +68,9 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
     private void narinfo(ChannelHandlerContext ctx, String hash, boolean keepAlive, boolean head) {
         try {
             Resolution r = client.resolve(hash);
+            org.nixswarm.client.net.Trace.alias(hash, r.narinfo().fileName());
             send(ctx, HttpResponseStatus.OK, "text/x-nix-narinfo", r.narinfo().text(), keepAlive, head);
+            org.nixswarm.client.net.Trace.mark(hash, "narinfo sent");
         } catch (NotFoundException e) {
             send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", e.getMessage() + "\n", keepAlive, head);
         } catch (ClientException e) {

@@ -98,6 +98,7 @@ public final class SwarmRuntime implements AutoCloseable {
             this.runtime = BtRuntime.builder(config)
                     .module(new HttpTrackerModule())
                     .module(ours)
+                    .module(new SelectorModule())
                     .disableAutomaticShutdown()
                     .disableLocalServiceDiscovery()
                     .build();
@@ -170,6 +171,10 @@ public final class SwarmRuntime implements AutoCloseable {
                 .fileSelector(selector)
                 .selector(new WantedPieceSelector(session))
                 .build();
+    }
+
+    bt.event.EventSource events() {
+        return runtime.service(bt.event.EventSource.class);
     }
 
     public void stopSession(String infohash) {
