@@ -64,6 +64,50 @@ public record ResourceGauge(long heapAfterGc, int threads, int fds) {
         }
     }
 
+    /** Where each open descriptor points ({@code socket:[…]}, a path, a path with " (deleted)"). */
+    public static java.util.List<String> fdTargets() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                try {
+                    out.add(Files.readSymbolicLink(p).toString());
+                } catch (IOException e) {
+                    // closed between the listing and the read (the listing's own descriptor, for one)
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** Live threads by name with trailing numbers dropped ("nix-swarm-http-12" counts as "nix-swarm-http-"). */
+    public static java.util.Map<String, Integer> threadGroups() {
+        java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) out.merge(t.getName().replaceAll("[0-9]+$", ""), 1, Integer::sum);
+        return out;
+    }
+
+    /**
+     * Threads that are not idle pool workers (parked in {@code ThreadPoolExecutor.getTask}): a leaked
+     * thread is stuck somewhere or is a new kind of thread, while a cached pool that grew under load
+     * only keeps idle workers until their keep-alive ends.
+     */
+    public static int busyThreads() {
+        int n = 0;
+        for (StackTraceElement[] st : Thread.getAllStackTraces().values()) {
+            boolean idle = false;
+            for (StackTraceElement e : st) {
+                if (e.getClassName().equals("java.util.concurrent.ThreadPoolExecutor") && e.getMethodName().equals("getTask")) {
+                    idle = true;
+                    break;
+                }
+            }
+            if (!idle) n++;
+        }
+        return n;
+    }
+
     public long heapMiB() {
         return heapAfterGc >> 20;
     }
