@@ -9,40 +9,40 @@ import java.util.Arrays;
  */
 public final class PairWeights {
     private static final long EMPTY = -1L;
-    private long[] keys;
+    private final LongSlots slots;
     private float[] weights;
-    private int size;
-    private int mask;
 
     public PairWeights(int expected) {
-        int cap = Integer.highestOneBit(Math.max(8, expected * 2 - 1)) << 1;
-        keys = new long[cap];
-        Arrays.fill(keys, EMPTY);
-        weights = new float[cap];
-        mask = cap - 1;
+        slots = new LongSlots(expected, EMPTY);
+        weights = new float[slots.capacity()];
     }
 
     public void add(int a, int b, float w) {
         if (a == b) return;
         long key = a < b ? ((long) a << 32) | (b & 0xffffffffL) : ((long) b << 32) | (a & 0xffffffffL);
-        int i = Mix.slot(key, mask);
-        while (keys[i] != EMPTY && keys[i] != key) i = (i + 1) & mask;
-        if (keys[i] == EMPTY) {
-            keys[i] = key;
-            weights[i] = w;
-            if (++size * 2 > keys.length) grow();
+        int i = slots.slot(key);
+        if (!slots.isEmpty(i)) {
+            weights[i] += w;
             return;
         }
-        weights[i] += w;
+        boolean full = slots.claim(i, key);
+        weights[i] = w;
+        if (full) {
+            int[] moved = slots.grow();
+            float[] nw = new float[slots.capacity()];
+            for (int j = 0; j < moved.length; j++) if (moved[j] >= 0) nw[moved[j]] = weights[j];
+            weights = nw;
+        }
     }
 
     public int size() {
-        return size;
+        return slots.size();
     }
 
     /** The symmetric CSR graph over {@code n} vertices; neighbour lists sorted by id (deterministic). */
     public WeightedGraph toGraph(int n) {
         int[] deg = new int[n + 1];
+        long[] keys = slots.keys;
         for (long k : keys) {
             if (k == EMPTY) continue;
             deg[(int) (k >>> 32)]++;
@@ -78,22 +78,6 @@ public final class PairWeights {
         for (int i = 0; i < len; i++) {
             nbr[from + i] = (int) (packed[i] >>> 32);
             w[from + i] = Float.intBitsToFloat((int) packed[i]);
-        }
-    }
-
-    private void grow() {
-        long[] ok = keys;
-        float[] ow = weights;
-        keys = new long[ok.length * 2];
-        Arrays.fill(keys, EMPTY);
-        weights = new float[ok.length * 2];
-        mask = keys.length - 1;
-        for (int j = 0; j < ok.length; j++) {
-            if (ok[j] == EMPTY) continue;
-            int i = Mix.slot(ok[j], mask);
-            while (keys[i] != EMPTY) i = (i + 1) & mask;
-            keys[i] = ok[j];
-            weights[i] = ow[j];
         }
     }
 }
