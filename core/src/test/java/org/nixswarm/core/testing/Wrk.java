@@ -66,6 +66,53 @@ public final class Wrk {
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
+    /**
+     * A load test's run (docs/reliability.md, "Load"): a 3 s warm-up (event loops start their
+     * threads lazily, the JIT compiles), the baseline, phase one, a measurement, phase two, and the
+     * final measurement once threads and fds are back within 2 and 4 of the baseline (or 10 s passed).
+     */
+    public record Phases(Result first, Result second, ResourceGauge before, ResourceGauge mid, ResourceGauge after, double seconds) {
+        /** The figures, one line beginning with {@code LOAD <server>:} (bench/soak/run.sh collects them). */
+        public String line(String server) {
+            return String.format("LOAD %s: %d requests in %.0f s (%.0f/s, %.0f/s), non-2xx %d, socket errors %d; "
+                            + "heap after GC %.1f -> %.1f -> %.1f MiB; threads %d -> %d; fds %d -> %d",
+                    server, first.requests() + second.requests(), seconds, first.perSecond(), second.perSecond(),
+                    first.non2xx() + second.non2xx(), first.socketErrors() + second.socketErrors(),
+                    before.heapAfterGc() / 1048576.0, mid.heapAfterGc() / 1048576.0, after.heapAfterGc() / 1048576.0,
+                    before.threads(), after.threads(), before.fds(), after.fds());
+        }
+
+        /**
+         * Every request answered 2xx without socket errors; the retained heap grew less than 16 MiB
+         * over phase two (a server whose state is full or read-only by then: growth is a leak per
+         * request) and less than 64 MiB in all; threads within 2 and fds within 4 of the baseline.
+         */
+        public void assertBounded() {
+            check(first.clean() && second.clean(), "every request answered 2xx:\n" + first.output() + second.output());
+            long growth = after.heapAfterGc() - mid.heapAfterGc();
+            check(growth < 16L << 20, "retained heap grew by " + (growth >> 10) + " KiB under steady load: " + mid + " -> " + after);
+            check(after.heapAfterGc() - before.heapAfterGc() < 64L << 20, "whole run: " + before + " -> " + after);
+            check(after.threads() <= before.threads() + 2, "threads back to the baseline: " + before + " -> " + after);
+            check(after.fds() <= before.fds() + 4, "fds back to the baseline (no leaked sockets): " + before + " -> " + after);
+        }
+
+        private static void check(boolean ok, String what) {
+            if (!ok) throw new AssertionError(what);
+        }
+    }
+
+    /** Runs {@link Phases} of {@code seconds} each (see {@link #phaseSeconds}) with 2 wrk threads and 64 connections. */
+    public static Phases twoPhases(String url, int seconds, Path script, Map<String, String> env) throws IOException, InterruptedException {
+        run(url, 3, 2, 64, script, env);
+        ResourceGauge before = ResourceGauge.measure();
+        long t0 = System.nanoTime();
+        Result first = run(url, seconds, 2, 64, script, env);
+        ResourceGauge mid = ResourceGauge.measure();
+        Result second = run(url, seconds, 2, 64, script, env);
+        ResourceGauge after = ResourceGauge.settle(before, 2, 4, 10_000);
+        return new Phases(first, second, before, mid, after, (System.nanoTime() - t0) / 1e9);
+    }
+
     /** A file under the repository's {@code bench/} directory, found from a module's working directory. */
     public static Path benchFile(String relative) {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {

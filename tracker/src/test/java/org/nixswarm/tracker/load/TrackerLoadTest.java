@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.nixswarm.core.testing.ResourceGauge;
 import org.nixswarm.core.testing.Wrk;
 import org.nixswarm.tracker.Tracker;
 import org.nixswarm.tracker.TrackerConfig;
@@ -31,30 +30,11 @@ class TrackerLoadTest {
                 .http(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .maxPeersPerSwarm(PEERS_PER_SWARM).maxSwarms(10_000).maxNumwant(50).ioThreads(2).build())) {
             String url = "http://127.0.0.1:" + t.httpAddress().getPort() + "/";
-            // a warm-up starts the event loops' threads (lazily created, not leaks) and the JIT
-            Wrk.run(url, 3, 2, 64, script, env);
-            ResourceGauge before = ResourceGauge.measure();
-            long t0 = System.nanoTime();
-            Wrk.Result first = Wrk.run(url, seconds, 2, 64, script, env);
-            ResourceGauge mid = ResourceGauge.measure();
-            Wrk.Result second = Wrk.run(url, seconds, 2, 64, script, env);
-            ResourceGauge after = ResourceGauge.settle(before, 2, 4, 10_000);
-            double took = (System.nanoTime() - t0) / 1e9;
+            Wrk.Phases run = Wrk.twoPhases(url, seconds, script, env);
             long peers = t.store().stats().seeders() + t.store().stats().leechers();
-            System.out.printf("LOAD tracker: %d requests in %.0f s (%.0f/s, %.0f/s), non-2xx %d, socket errors %d; "
-                            + "heap after GC %.1f -> %.1f -> %.1f MiB; threads %d -> %d; fds %d -> %d; peers stored %d%n",
-                    first.requests() + second.requests(), took, first.perSecond(), second.perSecond(),
-                    first.non2xx() + second.non2xx(), first.socketErrors() + second.socketErrors(),
-                    before.heapAfterGc() / 1048576.0, mid.heapAfterGc() / 1048576.0, after.heapAfterGc() / 1048576.0,
-                    before.threads(), after.threads(), before.fds(), after.fds(), peers);
-            assertTrue(first.clean() && second.clean(), "every announce answered 200:\n" + first.output() + second.output());
+            System.out.println(run.line("tracker") + "; peers stored " + peers);
+            run.assertBounded();
             assertTrue(peers <= (long) SWARMS * PEERS_PER_SWARM, "the store's limits hold: " + peers);
-            // the store is full after phase one: phase two may not retain more than noise
-            long growth = after.heapAfterGc() - mid.heapAfterGc();
-            assertTrue(growth < 16L << 20, "retained heap grew by " + (growth >> 10) + " KiB under steady load: " + mid + " -> " + after);
-            assertTrue(after.heapAfterGc() - before.heapAfterGc() < 64L << 20, "whole run: " + before + " -> " + after);
-            assertTrue(after.threads() <= before.threads() + 2, "threads back to the baseline: " + before + " -> " + after);
-            assertTrue(after.fds() <= before.fds() + 4, "fds back to the baseline (no leaked sockets): " + before + " -> " + after);
         }
     }
 }
