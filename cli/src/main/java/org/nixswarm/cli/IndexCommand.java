@@ -20,6 +20,7 @@ import org.nixswarm.index.MagnetIndex;
 import org.nixswarm.index.dht.DhtPublication;
 import org.nixswarm.index.http.FailedLookupLimiter;
 import org.nixswarm.index.http.IndexHttpServer;
+import org.nixswarm.index.http.PrefixLimiter;
 import org.nixswarm.index.plan.LoadedPlan;
 import org.nixswarm.index.plan.PlanLoader;
 import picocli.CommandLine.Command;
@@ -50,6 +51,12 @@ public final class IndexCommand implements Callable<Integer> {
     @Option(names = "--failed-lookups-burst", defaultValue = "100", description = "per client address (default: ${DEFAULT-VALUE})")
     int failedBurst;
 
+    @Option(names = "--prefix-entries-per-second", defaultValue = "20000", description = "/v1/prefix entries returned per client address per second (default: ${DEFAULT-VALUE})")
+    double prefixPerSecond;
+
+    @Option(names = "--prefix-entries-burst", defaultValue = "200000", description = "/v1/prefix entries per client address in a burst (default: ${DEFAULT-VALUE})")
+    int prefixBurst;
+
     @Option(names = "--threads", description = "verification threads (default: number of cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 
@@ -71,6 +78,10 @@ public final class IndexCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (dht != null && dhtKey == null) throw new IndexException("--dht needs --dht-key (the publisher's secret key file)");
+        requirePositive("--failed-lookups-per-second", failedPerSecond);
+        requirePositive("--failed-lookups-burst", failedBurst);
+        requirePositive("--prefix-entries-per-second", prefixPerSecond);
+        requirePositive("--prefix-entries-burst", prefixBurst);
         InetSocketAddress httpAddress = parse(http, "--http");
         Path storeDir = store != null ? store : Path.of(System.getProperty("user.home"), ".cache", "nix-swarm", "index");
         PlanLoader loader = new PlanLoader(storeDir, Optional.ofNullable(plannerKey).map(IndexCommand::readPlannerKey), threads);
@@ -87,7 +98,8 @@ public final class IndexCommand implements Callable<Integer> {
         List<AutoCloseable> open = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
         try {
-            IndexHttpServer server = IndexHttpServer.start(httpAddress, index, new FailedLookupLimiter(failedBurst, failedPerSecond));
+            IndexHttpServer server = IndexHttpServer.start(httpAddress, index, new FailedLookupLimiter(failedBurst, failedPerSecond),
+                    new PrefixLimiter(prefixBurst, prefixPerSecond));
             open.add(server);
             System.out.println("nix-swarm index: " + index.size() + " entries on http://"
                     + server.address().getHostString() + ":" + server.port() + "/");
@@ -154,5 +166,13 @@ public final class IndexCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new IndexException(option + ": bad port in '" + hostPort + "'");
         }
+    }
+
+    private static void requirePositive(String option, double perSecond) {
+        if (!(perSecond > 0)) throw new IndexException(option + ": must be a positive rate, got " + perSecond);
+    }
+
+    private static void requirePositive(String option, int burst) {
+        if (burst < 1) throw new IndexException(option + ": must be at least 1, got " + burst);
     }
 }

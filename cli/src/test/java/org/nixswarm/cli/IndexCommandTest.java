@@ -57,4 +57,14 @@ class IndexCommandTest {
                 "--store", tmp.resolve("store3").toString()));
         assertTrue(out.toString().startsWith("nix-swarm index: ") && out.toString().contains("manifest.json"), out.toString());
     }
+
+    @Test
+    void nonPositiveRateLimitsAreOneLineErrors() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(1, run(out, "index", "--plan", tmp.toString(), "--http", "127.0.0.1:0", "--prefix-entries-burst", "0"));
+        assertEquals("nix-swarm index: --prefix-entries-burst: must be at least 1, got 0", out.toString().strip());
+        out.reset();
+        assertEquals(1, run(out, "index", "--plan", tmp.toString(), "--http", "127.0.0.1:0", "--failed-lookups-per-second", "-1"));
+        assertEquals("nix-swarm index: --failed-lookups-per-second: must be a positive rate, got -1.0", out.toString().strip());
+    }
 }

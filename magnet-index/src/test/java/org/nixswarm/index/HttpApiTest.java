@@ -28,6 +28,7 @@ import org.nixswarm.core.narinfo.NarInfo;
 import org.nixswarm.core.torrent.Torrent;
 import org.nixswarm.index.http.FailedLookupLimiter;
 import org.nixswarm.index.http.IndexHttpServer;
+import org.nixswarm.index.http.PrefixLimiter;
 import org.nixswarm.index.plan.PlanLoader;
 import org.nixswarm.index.testing.TestPlan;
 
@@ -73,6 +74,12 @@ class HttpApiTest {
         assertEquals(e.fileSize(), j.get("fileSize").asLong());
         assertEquals(e.narinfo(), j.get("narinfo").asText());
         assertEquals(e.sig(), j.get("sig").asText());
+        assertEquals("/v1/bundle/" + e.infohash().hex(), j.get("torrent").asText());
+        assertEquals("g1", j.get("generation").asText());
+        List<String> fields = new java.util.ArrayList<>();
+        j.fieldNames().forEachRemaining(fields::add);
+        assertEquals(List.of("storeHash", "storePath", "infohash", "fileIndex", "filePath", "fileSize", "magnet", "torrent",
+                "generation", "narinfo", "sig"), fields);
         MagnetUri m = MagnetUri.parse(j.get("magnet").asText());
         assertEquals(e.infohash(), m.infoHash());
         assertEquals(List.of(e.fileIndex()), List.copyOf(m.selectOnly()));
@@ -143,6 +150,60 @@ class HttpApiTest {
         assertEquals(missesBefore + 5, metric("nixswarm_index_requests_total{endpoint=\"path\",status=\"404\"}"));
         assertEquals(300, metric("nixswarm_index_entries"));
         clock.addAndGet(3_600_000_000_000L);
+    }
+
+    @Test
+    void prefixQueriesAreLimitedByTheEntriesTheyReturn() throws Exception {
+        AtomicLong prefixClock = new AtomicLong();
+        MagnetIndex index = new MagnetIndex(List.of(new PlanLoader(tmp.resolve("store"), Optional.empty(), 2).load(plan.dir())));
+        try (IndexHttpServer limited = IndexHttpServer.start(new InetSocketAddress("127.0.0.1", 0), index,
+                new FailedLookupLimiter(5, 1.0, clock::get), new PrefixLimiter(3, 2.0, prefixClock::get))) {
+            java.util.function.Function<String, HttpResponse<byte[]>> ask = p -> {
+                try {
+                    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + limited.port() + p)).build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            // three one-entry answers spend the burst of 3 entries
+            for (int i = 0; i < 3; i++) {
+                String hex = HexFormat.of().formatHex(plan.entries().get(i).storePath().hashBytes()).substring(0, 10);
+                HttpResponse<byte[]> r = ask.apply("/v1/prefix/" + hex);
+                assertEquals(200, r.statusCode());
+                assertEquals(1, new String(r.body()).lines().count());
+            }
+            HttpResponse<byte[]> refused = ask.apply("/v1/prefix/" + "ffff");
+            assertEquals(429, refused.statusCode());
+            assertEquals("1", refused.headers().firstValue("retry-after").orElseThrow());
+            assertTrue(new String(refused.body()).contains("too many prefix entries"), new String(refused.body()));
+            // other endpoints are not charged for prefix use
+            assertEquals(200, ask.apply("/v1/path/" + plan.entries().get(0).storeHash()).statusCode());
+            prefixClock.addAndGet(500_000_000L); // half a second at 2 entries/s: one token back
+            assertEquals(200, ask.apply("/v1/prefix/" + HexFormat.of().formatHex(plan.entries().get(5).storePath().hashBytes())).statusCode());
+            assertEquals(429, ask.apply("/v1/prefix/0000").statusCode());
+            // an empty answer costs nothing, so a client that is back at one token stays there
+            prefixClock.addAndGet(500_000_000L);
+            assertEquals(200, ask.apply("/v1/prefix/" + "f".repeat(40)).statusCode());
+            assertEquals(200, ask.apply("/v1/prefix/" + "f".repeat(40)).statusCode());
+        }
+    }
+
+    @Test
+    void aLargePrefixAnswerPutsTheClientInBoundedDebt() throws Exception {
+        AtomicLong t = new AtomicLong();
+        PrefixLimiter l = new PrefixLimiter(100, 10.0, t::get);
+        java.net.InetAddress a = java.net.InetAddress.getLoopbackAddress();
+        assertEquals(0, l.retryAfterSeconds(a));
+        l.served(a, 5_000); // one answer far over the burst: debt is capped at the burst size
+        assertEquals(11, l.retryAfterSeconds(a)); // from -100 to 1 token at 10 per s, rounded up
+        t.addAndGet(10_000_000_000L);
+        assertEquals(1, l.retryAfterSeconds(a));
+        t.addAndGet(1_000_000_000L);
+        assertEquals(0, l.retryAfterSeconds(a));
+        // another address was never limited
+        l.served(a, 5_000);
+        assertEquals(0, l.retryAfterSeconds(java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 2})));
     }
 
     static long metric(String name) throws Exception {

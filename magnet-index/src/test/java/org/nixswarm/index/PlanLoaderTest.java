@@ -74,6 +74,59 @@ class PlanLoaderTest {
     }
 
     @Test
+    void aDamagedSegmentIsRebuiltFromThePlanNotServed() throws Exception {
+        TestPlan.Written plan = TestPlan.write(tmp.resolve("plan"), 40, 2, 9, "g");
+        PlanLoader loader = new PlanLoader(tmp.resolve("store"), Optional.empty(), 1);
+        LoadedPlan first = loader.load(plan.dir());
+        Path file = first.segment().file();
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[100] ^= 1; // in the meta: caught by the checksum on open
+        Files.write(file, bytes);
+        IndexException e = assertThrows(IndexException.class, () -> org.nixswarm.index.store.Segment.open(file));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("checksum"), e.getMessage());
+        LoadedPlan again = loader.load(plan.dir());
+        assertFalse(again.report().reused());
+        assertEquals(40, again.report().accepted());
+        MagnetIndex index = new MagnetIndex(List.of(again));
+        for (IndexEntry x : plan.entries()) assertEquals(x, index.lookup(x.storePath().hashBytes()).orElseThrow().entry());
+        assertTrue(loader.load(plan.dir()).report().reused());
+    }
+
+    @Test
+    void theSamePlanAtAnotherPathReusesTheVerifiedSegmentAndAChangedOneDoesNot() throws Exception {
+        TestPlan.Written plan = TestPlan.write(tmp.resolve("plan"), 30, 2, 4, "g");
+        PlanLoader loader = new PlanLoader(tmp.resolve("store"), Optional.empty(), 1);
+        LoadedPlan first = loader.load(plan.dir());
+        assertFalse(first.report().reused());
+        assertEquals(64, first.segment().meta().source().length());
+        Path copy = tmp.resolve("deployed/elsewhere");
+        copyTree(plan.dir(), copy); // new path and modification times, same bytes
+        LoadedPlan moved = loader.load(copy);
+        assertTrue(moved.report().reused(), moved.report().summary());
+        assertEquals(30, moved.segment().count());
+        assertTrue(loader.load(copy).report().reused());
+        // one line less: another plan, verified from scratch
+        Path changed = tmp.resolve("changed");
+        copyTree(plan.dir(), changed);
+        List<String> lines = Files.readAllLines(changed.resolve("index.jsonl"));
+        Files.write(changed.resolve("index.jsonl"), lines.subList(0, 29));
+        LoadedPlan other = loader.load(changed);
+        assertFalse(other.report().reused());
+        assertEquals(29, other.segment().count());
+        assertEquals(30, loader.load(copy).segment().count());
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(t);
+                else Files.copy(p, t);
+            }
+        }
+    }
+
+    @Test
     void aPlanByAnUntrustedPlannerKeyIsRefused() throws Exception {
         TestPlan.Written plan = TestPlan.write(tmp.resolve("plan"), 3, 1, 3, "g");
         SecretKey pinned = SecretKey.generate("someone-else-1", new SecureRandom());

@@ -99,4 +99,74 @@ class SegmentTest {
         e = assertThrows(IndexException.class, () -> Segment.open(file));
         assertTrue(e.getMessage().contains("not a nix-swarm index segment"), e.getMessage());
     }
+
+    private Path smallSegment(String name, int entries) throws Exception {
+        Path file = tmp.resolve(name);
+        try (SegmentWriter w = new SegmentWriter(file)) {
+            for (int i = 0; i < entries; i++) {
+                byte[] k = new byte[20];
+                k[0] = (byte) (i * 37);
+                k[19] = (byte) i;
+                w.add(k, ("{\"record\":" + i + ",\"pad\":\"" + "x".repeat(40) + "\"}").getBytes(StandardCharsets.UTF_8));
+            }
+            w.finish(META);
+        }
+        return file;
+    }
+
+    @Test
+    void everyTruncationIsRefusedOnOpenNamingTheFile() throws Exception {
+        Path file = smallSegment("trunc.seg", 50);
+        byte[] all = Files.readAllBytes(file);
+        Random r = new Random(11);
+        List<Integer> cuts = new ArrayList<>(List.of(0, 1, 63, 64, 100, all.length - 1, all.length - 60));
+        for (int i = 0; i < 20; i++) cuts.add(r.nextInt(all.length));
+        for (int cut : cuts) {
+            Files.write(file, Arrays.copyOf(all, cut));
+            IndexException e = assertThrows(IndexException.class, () -> Segment.open(file), "cut at " + cut);
+            assertTrue(e.getMessage().contains("trunc.seg"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFlippedByteAnywhereIsNeverServed() throws Exception {
+        Path file = smallSegment("flip.seg", 50);
+        byte[] all = Files.readAllBytes(file);
+        Segment good = Segment.open(file);
+        List<byte[]> keys = new ArrayList<>();
+        List<byte[]> records = new ArrayList<>();
+        for (int i = 0; i < good.count(); i++) {
+            keys.add(good.key(i));
+            records.add(good.record(i));
+        }
+        int refusedOnOpen = 0;
+        int refusedOnRead = 0;
+        // every byte of the header, then a stride through meta, fanout, keys and data
+        for (int at = 0; at < all.length; at += at < 64 ? 1 : 97) {
+            byte[] bad = all.clone();
+            bad[at] ^= 0x10;
+            Files.write(file, bad);
+            Segment s;
+            try {
+                s = Segment.open(file);
+            } catch (IndexException e) {
+                assertTrue(e.getMessage().contains("flip.seg"), e.getMessage());
+                refusedOnOpen++;
+                continue;
+            }
+            // opened: then the flip is in the data area, and the damaged record must not come out
+            boolean sawDamage = false;
+            for (int i = 0; i < keys.size(); i++) {
+                try {
+                    assertArrayEquals(records.get(i), s.get(keys.get(i)), "flip at " + at);
+                } catch (IndexException e) {
+                    assertTrue(e.getMessage().contains("flip.seg") && e.getMessage().contains("corrupt"), e.getMessage());
+                    sawDamage = true;
+                }
+            }
+            assertTrue(sawDamage, "flip at " + at + " went unnoticed"); // every data byte belongs to a record
+            refusedOnRead++;
+        }
+        assertTrue(refusedOnOpen > 64 && refusedOnRead > 10, refusedOnOpen + " on open, " + refusedOnRead + " on read");
+    }
 }

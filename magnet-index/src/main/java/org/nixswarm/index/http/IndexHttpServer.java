@@ -9,7 +9,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContentCompressor;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -34,13 +33,19 @@ public final class IndexHttpServer implements AutoCloseable {
         this.metrics = metrics;
     }
 
+    /** Starts with the default {@link PrefixLimiter}. */
     public static IndexHttpServer start(InetSocketAddress bind, MagnetIndex index, FailedLookupLimiter limiter) {
+        return start(bind, index, limiter, PrefixLimiter.defaults());
+    }
+
+    public static IndexHttpServer start(InetSocketAddress bind, MagnetIndex index, FailedLookupLimiter limiter,
+            PrefixLimiter prefixLimiter) {
         IndexMetrics metrics = new IndexMetrics();
         metrics.gauge("nixswarm_index_entries", index::size);
         metrics.gauge("nixswarm_index_segments", () -> index.store().segments().size());
         metrics.gauge("nixswarm_index_rejected_entries", index::rejected);
         metrics.gauge("nixswarm_index_bundles", () -> index.torrents().size());
-        IndexRequestHandler handler = new IndexRequestHandler(index, limiter, metrics);
+        IndexRequestHandler handler = new IndexRequestHandler(index, limiter, prefixLimiter, metrics);
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup();
         try {
@@ -57,7 +62,6 @@ public final class IndexHttpServer implements AutoCloseable {
                                     .addLast(new IdleCloser())
                                     .addLast(new HttpServerCodec(4096, 8192, 8192))
                                     .addLast(new HttpContentCompressor())
-                                    .addLast(new HttpObjectAggregator(16 * 1024))
                                     .addLast(handler);
                         }
                     });

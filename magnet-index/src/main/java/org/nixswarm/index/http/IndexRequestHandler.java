@@ -1,44 +1,36 @@
 package org.nixswarm.index.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.nixswarm.core.FormatException;
-import org.nixswarm.core.magnet.MagnetUri;
 import org.nixswarm.core.store.NixBase32;
 import org.nixswarm.core.torrent.InfoHash;
 import org.nixswarm.index.MagnetIndex;
 import org.nixswarm.index.store.IndexStore;
-import org.nixswarm.index.store.SegmentMeta;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,141 +39,131 @@ import org.slf4j.LoggerFactory;
  * shared limiter and metrics, so one instance serves every channel.
  */
 @ChannelHandler.Sharable
-final class IndexRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class IndexRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(IndexRequestHandler.class);
     private static final JsonFactory JSON = new JsonFactory();
-    private static final String CACHE_INFO = "StoreDir: /nix/store\nWantMassQuery: 0\nPriority: 50\n";
+    private static final byte[] CACHE_INFO = "StoreDir: /nix/store\nWantMassQuery: 0\nPriority: 50\n".getBytes(StandardCharsets.US_ASCII);
+    private static final InetAddress UNKNOWN_CLIENT = InetAddress.getLoopbackAddress();
 
     private final MagnetIndex index;
     private final FailedLookupLimiter limiter;
+    private final PrefixLimiter prefixLimiter;
     private final IndexMetrics metrics;
+    private final PathResponder paths;
 
-    IndexRequestHandler(MagnetIndex index, FailedLookupLimiter limiter, IndexMetrics metrics) {
+    IndexRequestHandler(MagnetIndex index, FailedLookupLimiter limiter, PrefixLimiter prefixLimiter, IndexMetrics metrics) {
         this.index = index;
         this.limiter = limiter;
+        this.prefixLimiter = prefixLimiter;
         this.metrics = metrics;
+        this.paths = new PathResponder(index.store().segments());
     }
 
+    /**
+     * Answers on the request head; a body (none expected: GET and HEAD only) is read by the codec
+     * and dropped, so no aggregation copies anything.
+     */
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof HttpRequest req) handle(ctx, req);
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, HttpRequest req) {
+        if (req.decoderResult().isFailure()) {
+            FullHttpResponse r = text(HttpResponseStatus.BAD_REQUEST, "malformed request\n");
+            metrics.request("other", r.status().code());
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         boolean head = req.method().equals(HttpMethod.HEAD);
         if (!req.method().equals(HttpMethod.GET) && !head) {
             send(ctx, req, "other", text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET and HEAD\n"));
             return;
         }
-        String path = req.uri();
-        int q = path.indexOf('?');
-        if (q >= 0) path = path.substring(0, q);
-        InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        Route route = Route.parse(req.uri());
+        InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : UNKNOWN_CLIENT;
         try {
-            if (path.startsWith("/v1/path/")) {
-                lookup(ctx, req, client, "path", path.substring("/v1/path/".length()), false);
-            } else if (path.endsWith(".narinfo") && path.lastIndexOf('/') == 0) {
-                lookup(ctx, req, client, "narinfo", path.substring(1, path.length() - ".narinfo".length()), true);
-            } else if (path.startsWith("/v1/prefix/")) {
-                prefix(ctx, req, path.substring("/v1/prefix/".length()));
-            } else if (path.startsWith("/v1/bundle/")) {
-                bundle(ctx, req, client, path.substring("/v1/bundle/".length()));
-            } else if (path.equals("/metrics")) {
-                send(ctx, req, "metrics", response(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+            switch (route.kind()) {
+                case PATH, NARINFO -> lookup(ctx, req, client, route);
+                case PREFIX -> prefix(ctx, req, client, route);
+                case BUNDLE -> bundle(ctx, req, client, route);
+                case METRICS -> send(ctx, req, "metrics", response(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
                         metrics.render().getBytes(StandardCharsets.UTF_8)));
-            } else if (path.equals("/nix-cache-info")) {
-                send(ctx, req, "cache-info", text(HttpResponseStatus.OK, CACHE_INFO));
-            } else {
-                send(ctx, req, "other", text(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path + "\n"));
+                case CACHE_INFO -> send(ctx, req, "cache-info", response(HttpResponseStatus.OK, "text/plain; charset=utf-8", CACHE_INFO));
+                case UNKNOWN -> send(ctx, req, "other", text(HttpResponseStatus.NOT_FOUND, route.error() + "\n"));
+                default -> throw new IllegalStateException(route.kind().toString());
             }
         } catch (RuntimeException | IOException e) {
-            LOG.error("{} {}: {}", req.method(), req.uri(), e.toString(), e);
+            LOG.error("{} {}: {}", req.method(), Route.echo(req.uri()), e.toString(), e);
             send(ctx, req, "error", text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n"));
         }
     }
 
-    private boolean limited(ChannelHandlerContext ctx, FullHttpRequest req, InetAddress client, String endpoint) {
-        long retry = limiter.retryAfterSeconds(client);
+    private boolean limited(ChannelHandlerContext ctx, HttpRequest req, InetAddress client, String endpoint, long retry,
+            String what) {
         if (retry == 0) return false;
         metrics.rateLimited();
         FullHttpResponse r = text(HttpResponseStatus.TOO_MANY_REQUESTS,
-                "too many failed lookups from " + client.getHostAddress() + "; retry in " + retry + " s\n");
+                "too many " + what + " from " + client.getHostAddress() + "; retry in " + retry + " s\n");
         r.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retry));
         send(ctx, req, endpoint, r);
         return true;
     }
 
-    private void lookup(ChannelHandlerContext ctx, FullHttpRequest req, InetAddress client, String endpoint,
-            String hash, boolean narinfoOnly) throws IOException {
+    private boolean limited(ChannelHandlerContext ctx, HttpRequest req, InetAddress client, String endpoint) {
+        return limited(ctx, req, client, endpoint, limiter.retryAfterSeconds(client), "failed lookups");
+    }
+
+    private void lookup(ChannelHandlerContext ctx, HttpRequest req, InetAddress client, Route route) throws IOException {
+        String endpoint = route.endpoint();
         if (limited(ctx, req, client, endpoint)) return;
-        byte[] key;
-        try {
-            key = NixBase32.decode(hash, 20);
-            if (hash.length() != 32) throw new FormatException("length");
-        } catch (FormatException | IllegalArgumentException e) {
+        if (route.bad()) {
             limiter.failed(client);
-            send(ctx, req, endpoint, text(HttpResponseStatus.BAD_REQUEST,
-                    "not a store path hash (32 Nix base32 characters): " + hash + "\n"));
+            send(ctx, req, endpoint, text(HttpResponseStatus.BAD_REQUEST, route.error() + "\n"));
             return;
         }
-        Optional<IndexStore.Hit> hit = index.lookupRaw(key);
-        if (hit.isEmpty()) {
+        IndexStore.Hit hit = index.store().get(route.key());
+        if (hit == null) {
             limiter.failed(client);
-            send(ctx, req, endpoint, text(HttpResponseStatus.NOT_FOUND, "unknown store path hash " + hash + "\n"));
+            send(ctx, req, endpoint, text(HttpResponseStatus.NOT_FOUND,
+                    "unknown store path hash " + NixBase32.encode(route.key()) + "\n"));
             return;
         }
-        // The record is a line verified when the segment was written: copy its fields through a
-        // streaming parser instead of re-validating every one on each request.
-        Map<String, String> text = new HashMap<>(8);
-        long fileIndex = 0;
-        long fileSize = 0;
-        byte[] record = hit.get().record();
+        if (route.kind() == Route.Kind.NARINFO) {
+            send(ctx, req, endpoint, response(HttpResponseStatus.OK, "text/x-nix-narinfo",
+                    narinfo(hit.record()).getBytes(StandardCharsets.UTF_8)));
+            return;
+        }
+        send(ctx, req, endpoint, response(HttpResponseStatus.OK, "application/json",
+                paths.render(hit.segment(), hit.record(), ctx.alloc())));
+    }
+
+    private static String narinfo(byte[] record) throws IOException {
         try (JsonParser p = JSON.createParser(record)) {
             p.nextToken();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
-                if (v == JsonToken.VALUE_STRING) text.put(field, p.getText());
-                else if (v == JsonToken.VALUE_NUMBER_INT && field.equals("fileIndex")) fileIndex = p.getLongValue();
-                else if (v == JsonToken.VALUE_NUMBER_INT && field.equals("fileSize")) fileSize = p.getLongValue();
-                else p.skipChildren();
+                if (v == JsonToken.VALUE_STRING && field.equals("narinfo")) return p.getText();
+                p.skipChildren();
             }
         }
-        if (narinfoOnly) {
-            send(ctx, req, endpoint, response(HttpResponseStatus.OK, "text/x-nix-narinfo",
-                    text.get("narinfo").getBytes(StandardCharsets.UTF_8)));
-            return;
-        }
-        SegmentMeta meta = hit.get().segment().meta();
-        String infohash = text.get("infohash");
-        MagnetUri magnet = MagnetUri.of(InfoHash.parse(infohash)).withTrackers(meta.trackers())
-                .withWebSeeds(List.of(meta.cacheUrl())).withSelectOnly(List.of((int) fileIndex));
-        ByteBuf buf = ctx.alloc().buffer(record.length + 512);
-        try (OutputStream out = new ByteBufOutputStream(buf); JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("storeHash", text.get("storeHash"));
-            g.writeStringField("storePath", text.get("storePath"));
-            g.writeStringField("infohash", infohash);
-            g.writeNumberField("fileIndex", fileIndex);
-            g.writeStringField("filePath", text.get("filePath"));
-            g.writeNumberField("fileSize", fileSize);
-            g.writeStringField("magnet", magnet.toString());
-            g.writeStringField("torrent", "/v1/bundle/" + infohash);
-            g.writeStringField("generation", meta.generation());
-            g.writeStringField("narinfo", text.get("narinfo"));
-            g.writeStringField("sig", text.get("sig"));
-            g.writeEndObject();
-        }
-        send(ctx, req, endpoint, response(HttpResponseStatus.OK, "application/json", buf));
+        throw new IOException("stored entry has no narinfo");
     }
 
-    private void prefix(ChannelHandlerContext ctx, FullHttpRequest req, String hex) {
-        if (hex.length() < 4 || hex.length() > 40 || !hex.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-            send(ctx, req, "prefix", text(HttpResponseStatus.BAD_REQUEST,
-                    "prefix must be 4 to 40 lowercase hex digits (at least 16 bits), got " + hex + "\n"));
+    private void prefix(ChannelHandlerContext ctx, HttpRequest req, InetAddress client, Route route) {
+        if (limited(ctx, req, client, "prefix", prefixLimiter.retryAfterSeconds(client), "prefix entries")) return;
+        if (route.bad()) {
+            send(ctx, req, "prefix", text(HttpResponseStatus.BAD_REQUEST, route.error() + "\n"));
             return;
         }
-        String padded = hex.length() % 2 == 0 ? hex : hex + "0";
-        byte[] prefix = new byte[20];
-        byte[] given = HexFormat.of().parseHex(padded);
-        System.arraycopy(given, 0, prefix, 0, given.length);
-        List<byte[]> lines = index.prefix(prefix, hex.length() * 4);
+        List<byte[]> lines = index.prefix(route.key(), route.bits());
+        prefixLimiter.served(client, lines.size());
         int size = 0;
         for (byte[] l : lines) size += l.length + 1;
         ByteBuf buf = ctx.alloc().buffer(Math.max(size, 1));
@@ -192,16 +174,14 @@ final class IndexRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
         send(ctx, req, "prefix", response(HttpResponseStatus.OK, "application/x-ndjson", buf));
     }
 
-    private void bundle(ChannelHandlerContext ctx, FullHttpRequest req, InetAddress client, String hex) throws IOException {
+    private void bundle(ChannelHandlerContext ctx, HttpRequest req, InetAddress client, Route route) throws IOException {
         if (limited(ctx, req, client, "bundle")) return;
-        InfoHash ih;
-        try {
-            ih = InfoHash.parse(hex);
-        } catch (FormatException | IllegalArgumentException e) {
+        if (route.bad()) {
             limiter.failed(client);
-            send(ctx, req, "bundle", text(HttpResponseStatus.BAD_REQUEST, "not an infohash (40 hex digits): " + hex + "\n"));
+            send(ctx, req, "bundle", text(HttpResponseStatus.BAD_REQUEST, route.error() + "\n"));
             return;
         }
+        InfoHash ih = route.infohash();
         Optional<java.nio.file.Path> file = index.torrent(ih);
         byte[] bytes = null;
         if (file.isPresent()) {
@@ -234,11 +214,13 @@ final class IndexRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
         return r;
     }
 
-    private void send(ChannelHandlerContext ctx, FullHttpRequest req, String endpoint, FullHttpResponse r) {
+    private void send(ChannelHandlerContext ctx, HttpRequest req, String endpoint, FullHttpResponse r) {
         metrics.request(endpoint, r.status().code());
         if (req.method().equals(HttpMethod.HEAD)) {
             int length = r.content().readableBytes();
-            r = r.replace(Unpooled.EMPTY_BUFFER);
+            FullHttpResponse empty = r.replace(Unpooled.EMPTY_BUFFER);
+            r.release();
+            r = empty;
             r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);

@@ -7,11 +7,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 import org.nixswarm.index.IndexException;
 
 /**
  * A read-only, memory-mapped segment (see {@link SegmentFormat}). Opening costs a few system
- * calls whatever its size; a lookup is a fanout read and a binary search over about
+ * calls and one checksum pass over its index part (28 bytes per entry); a lookup is a fanout read and a binary search over about
  * {@code N / 65536} keys, then one record read. Safe for concurrent readers: only absolute reads.
  */
 public final class Segment {
@@ -21,14 +22,16 @@ public final class Segment {
     private final ByteBuffer index; // fanout followed by keys
     private final int keysStart;
     private final ByteBuffer[] data;
+    private final long dataLength;
 
-    private Segment(Path file, SegmentMeta meta, long count, ByteBuffer index, int keysStart, ByteBuffer[] data) {
+    private Segment(Path file, SegmentMeta meta, long count, ByteBuffer index, int keysStart, ByteBuffer[] data, long dataLength) {
         this.file = file;
         this.meta = meta;
         this.count = count;
         this.index = index;
         this.keysStart = keysStart;
         this.data = data;
+        this.dataLength = dataLength;
     }
 
     public static Segment open(Path file) {
@@ -49,16 +52,27 @@ public final class Segment {
             long keysOffset = h.getLong();
             long dataOffset = h.getLong();
             long dataLength = h.getLong();
-            if (metaLength < 0 || count < 0 || keysOffset != fanoutOffset + 4L * SegmentFormat.FANOUT
+            int checksum = h.getInt();
+            int reserved = h.getInt();
+            if (reserved != 0 || metaLength < 0 || count < 0 || count > Integer.MAX_VALUE / SegmentFormat.KEY_RECORD || dataLength < 0
+                    || keysOffset != fanoutOffset + 4L * SegmentFormat.FANOUT
                     || dataOffset < keysOffset + count * SegmentFormat.KEY_RECORD || dataOffset + dataLength != size
-                    || keysOffset + count * SegmentFormat.KEY_RECORD - fanoutOffset > Integer.MAX_VALUE) {
-                throw bad(file, "inconsistent header (truncated or corrupt)");
+                    || fanoutOffset < SegmentFormat.HEADER + (long) metaLength || fanoutOffset > SegmentFormat.HEADER + (16L << 20)
+                    || dataOffset - fanoutOffset > Integer.MAX_VALUE) {
+                throw bad(file, "inconsistent header (truncated or corrupt): " + size + " bytes, data ends at "
+                        + (dataOffset + dataLength));
             }
-            ByteBuffer metaBytes = ByteBuffer.allocate(metaLength);
+            ByteBuffer metaBytes = ByteBuffer.allocate((int) (fanoutOffset - SegmentFormat.HEADER));
             ch.read(metaBytes, SegmentFormat.HEADER);
-            SegmentMeta meta = SegmentMeta.fromJson(metaBytes.array());
-            int indexLength = (int) (keysOffset + count * SegmentFormat.KEY_RECORD - fanoutOffset);
-            MappedByteBuffer index = ch.map(FileChannel.MapMode.READ_ONLY, fanoutOffset, indexLength);
+            MappedByteBuffer index = ch.map(FileChannel.MapMode.READ_ONLY, fanoutOffset, dataOffset - fanoutOffset);
+            CRC32C sum = new CRC32C();
+            sum.update(h.array(), 0, SegmentFormat.CHECKSUM_AT);
+            sum.update(metaBytes.array());
+            sum.update(index.duplicate());
+            if ((int) sum.getValue() != checksum) {
+                throw bad(file, "checksum mismatch in header, meta or keys (corrupt; delete it to rebuild from the plan)");
+            }
+            SegmentMeta meta = SegmentMeta.fromJson(Arrays.copyOf(metaBytes.array(), metaLength));
             int chunks = (int) ((dataLength + SegmentFormat.CHUNK - 1) / SegmentFormat.CHUNK);
             ByteBuffer[] data = new ByteBuffer[chunks];
             for (int i = 0; i < chunks; i++) {
@@ -66,7 +80,7 @@ public final class Segment {
                 data[i] = ch.map(FileChannel.MapMode.READ_ONLY, dataOffset + start, Math.min(SegmentFormat.CHUNK, dataLength - start));
             }
             if (index.getInt(4 * (SegmentFormat.FANOUT - 1)) != count) throw bad(file, "fanout does not add up to the entry count");
-            return new Segment(file, meta, count, index, 4 * SegmentFormat.FANOUT, data);
+            return new Segment(file, meta, count, index, 4 * SegmentFormat.FANOUT, data, dataLength);
         } catch (IOException e) {
             throw new IndexException("cannot open index segment " + file + ": " + e.getMessage(), e);
         }
@@ -124,14 +138,31 @@ public final class Segment {
         return k;
     }
 
+    /**
+     * The record at a position, checked against its checksum.
+     *
+     * @throws IndexException naming the file when the record is damaged (it is never returned)
+     */
     public byte[] record(int position) {
         long offset = index.getLong(keysStart + position * SegmentFormat.KEY_RECORD + SegmentFormat.KEY);
+        if (offset < 0 || offset > dataLength - SegmentFormat.RECORD_HEAD) throw damaged(position, "offset " + offset + " outside the data");
         ByteBuffer chunk = data[(int) (offset / SegmentFormat.CHUNK)];
         int at = (int) (offset % SegmentFormat.CHUNK);
         int length = chunk.getInt(at);
+        if (length < 0 || length > SegmentFormat.MAX_RECORD || length > chunk.limit() - at - SegmentFormat.RECORD_HEAD) {
+            throw damaged(position, "length " + length);
+        }
         byte[] out = new byte[length];
-        chunk.get(at + 4, out);
+        chunk.get(at + SegmentFormat.RECORD_HEAD, out);
+        CRC32C sum = new CRC32C();
+        sum.update(out);
+        if ((int) sum.getValue() != chunk.getInt(at + 4)) throw damaged(position, "checksum mismatch");
         return out;
+    }
+
+    private IndexException damaged(int position, String why) {
+        return new IndexException("index segment " + file + ": record " + position + " is corrupt (" + why
+                + "); delete the file to rebuild it from the plan");
     }
 
     /**

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 /**
  * Writes one segment (see {@link SegmentFormat}): entries are appended in any order to a data
@@ -30,6 +31,7 @@ public final class SegmentWriter implements AutoCloseable {
     private int count;
     private long dataLength;
     private boolean done;
+    private final CRC32C crc = new CRC32C();
 
     public SegmentWriter(Path target) throws IOException {
         this.target = target;
@@ -44,7 +46,7 @@ public final class SegmentWriter implements AutoCloseable {
         if (record.length > SegmentFormat.MAX_RECORD) {
             throw new IllegalArgumentException("record of " + record.length + " bytes exceeds " + SegmentFormat.MAX_RECORD);
         }
-        long size = 4L + record.length;
+        long size = SegmentFormat.RECORD_HEAD + (long) record.length;
         long chunkEnd = (dataLength / SegmentFormat.CHUNK + 1) * SegmentFormat.CHUNK;
         if (dataLength + size > chunkEnd) { // pad to the next chunk: records never straddle a map
             pad(chunkEnd - dataLength);
@@ -55,7 +57,10 @@ public final class SegmentWriter implements AutoCloseable {
         }
         System.arraycopy(key, 0, keys, count * SegmentFormat.KEY, SegmentFormat.KEY);
         offsets[count++] = dataLength;
+        crc.reset();
+        crc.update(record, 0, record.length);
         data.writeInt(record.length);
+        data.writeInt((int) crc.getValue());
         data.write(record);
         dataLength += size;
     }
@@ -92,27 +97,34 @@ public final class SegmentWriter implements AutoCloseable {
         long keysOffset = fanoutOffset + 4L * SegmentFormat.FANOUT;
         long dataOffset = align8(keysOffset + (long) n * SegmentFormat.KEY_RECORD);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        CRC32C sum = new CRC32C();
         try (OutputStream raw = Files.newOutputStream(tmp);
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
-            out.write(SegmentFormat.MAGIC);
-            out.writeInt(SegmentFormat.VERSION);
-            out.writeInt(metaJson.length);
-            out.writeLong(n);
-            out.writeLong(fanoutOffset);
-            out.writeLong(keysOffset);
-            out.writeLong(dataOffset);
-            out.writeLong(dataLength);
-            out.write(metaJson);
-            out.write(new byte[(int) (fanoutOffset - SegmentFormat.HEADER - metaJson.length)]);
+            ByteBuffer header = ByteBuffer.allocate(SegmentFormat.HEADER);
+            header.put(SegmentFormat.MAGIC).putInt(SegmentFormat.VERSION).putInt(metaJson.length).putLong(n)
+                    .putLong(fanoutOffset).putLong(keysOffset).putLong(dataOffset).putLong(dataLength);
+            sum.update(header.array(), 0, SegmentFormat.CHECKSUM_AT);
+            out.write(header.array()); // checksum written in place below, once known
+            byte[] metaPadded = Arrays.copyOf(metaJson, (int) (fanoutOffset - SegmentFormat.HEADER));
+            sum.update(metaPadded);
+            out.write(metaPadded);
             int[] fanout = new int[SegmentFormat.FANOUT];
             for (int i = 0; i < n; i++) fanout[prefix16(kept[i]) + 1]++;
             for (int i = 1; i < fanout.length; i++) fanout[i] += fanout[i - 1];
-            for (int f : fanout) out.writeInt(f);
+            ByteBuffer fanoutBytes = ByteBuffer.allocate(4 * SegmentFormat.FANOUT);
+            for (int f : fanout) fanoutBytes.putInt(f);
+            sum.update(fanoutBytes.array());
+            out.write(fanoutBytes.array());
+            ByteBuffer keyRecord = ByteBuffer.allocate(SegmentFormat.KEY_RECORD);
             for (int i = 0; i < n; i++) {
-                out.write(keys, kept[i] * SegmentFormat.KEY, SegmentFormat.KEY);
-                out.writeLong(offsets[kept[i]]);
+                keyRecord.clear();
+                keyRecord.put(keys, kept[i] * SegmentFormat.KEY, SegmentFormat.KEY).putLong(offsets[kept[i]]);
+                sum.update(keyRecord.array());
+                out.write(keyRecord.array());
             }
-            out.write(new byte[(int) (dataOffset - keysOffset - (long) n * SegmentFormat.KEY_RECORD)]);
+            byte[] keysPadding = new byte[(int) (dataOffset - keysOffset - (long) n * SegmentFormat.KEY_RECORD)];
+            sum.update(keysPadding);
+            out.write(keysPadding);
             out.flush();
             try (FileChannel in = FileChannel.open(dataFile, StandardOpenOption.READ)) {
                 long pos = 0;
@@ -127,6 +139,10 @@ public final class SegmentWriter implements AutoCloseable {
                     pos += r;
                 }
             }
+        }
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(4).putInt(0, (int) sum.getValue()), SegmentFormat.CHECKSUM_AT);
+            ch.force(true); // the rename below must not publish a segment whose bytes are not on disk
         }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Files.deleteIfExists(dataFile);
