@@ -50,6 +50,10 @@ let
     ++ optionals (cfg.indexPublicKey != null) [ "--index-key" cfg.indexPublicKey ]
     ++ concatMap (k: [ "--upstream-key" k ]) cfg.upstreamPublicKeys
     ++ optionals (cfg.privatePaths != [ ]) [ "--private-paths" "${privatePathsFile}" ]
+    ++ optionals cfg.dht.enable (
+      [ "--dht-port" (toString cfg.dht.port) "--dht-address" cfg.dht.address ]
+      ++ concatMap (b: [ "--dht-bootstrap" b ]) cfg.dht.bootstrap
+      ++ optionals (cfg.dht.publisherKey != null) [ "--dht-key" cfg.dht.publisherKey ])
     ++ cfg.extraArgs;
 
   trackerArgs =
@@ -70,7 +74,14 @@ let
       "--store" indexStateDir
     ]
     ++ optionals (cfg.index.plannerKey != null) [ "--planner-key" cfg.index.plannerKey ]
+    ++ optionals cfg.index.dht.enable (
+      [ "--dht" (hostPort cfg.index.dht.address cfg.index.dht.port) "--bt-port" (toString cfg.index.dht.btPort) ]
+      ++ concatMap (b: [ "--dht-bootstrap" b ]) cfg.index.dht.bootstrap)
     ++ cfg.index.extraArgs;
+
+  # The publisher key reaches the DynamicUser service as a systemd credential (%d is its
+  # directory), so the file may stay readable by root only. A raw specifier: escaping would double it.
+  indexExec = exec indexArgs + lib.optionalString cfg.index.dht.enable " --dht-key %d/dht-key";
 
   # The sandbox every nix-swarm service runs in. Not MemoryDenyWriteExecute: the JVM's JIT writes
   # executable code. Not ProcSubset=pid: the JVM reads /proc/meminfo and /proc/cpuinfo.
@@ -231,6 +242,33 @@ in
       description = "Store paths (globs or hashes) that are never looked up outside this machine.";
     };
 
+    dht = {
+      enable = mkEnableOption "a Mainline DHT node in the substituter: peers of every bundle through BEP 5, and store-path lookups through the published index when `indexUrl` is unset or down";
+      port = mkOption {
+        type = types.port;
+        default = 6882;
+        description = "UDP port of the DHT node; the same TCP port fetches torrent metadata and index shards from peers. Must differ from `peerPort`.";
+      };
+      address = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "203.0.113.7";
+        description = "The machine's global unicast address the DHT node binds to (the DHT refuses wildcard and private addresses).";
+      };
+      bootstrap = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+        example = [ "dht.example.org:6881" ];
+        description = "DHT nodes to join through (`host:port`). No public routers are ever contacted, so at least one is needed.";
+      };
+      publisherKey = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "nix-swarm-index-1:HsUN+4FV9tTQgbYN66JXUQM75/CZ3cyI0PfCv0sOs3Q=";
+        description = "The index publisher's public key, as `nix-swarm index --dht` prints it. With it, store paths resolve through the DHT when the index is unset or unreachable.";
+      };
+    };
+
     extraArgs = mkOption {
       type = types.listOf types.str;
       default = [ ];
@@ -276,6 +314,36 @@ in
         example = "nix-swarm-planner-1:HsUN+4FV9tTQgbYN66JXUQM75/CZ3cyI0PfCv0sOs3Q=";
         description = "Only plans signed by this planner key (`name:base64`, or a file holding it) are served. Null accepts the key each plan names.";
       };
+      dht = {
+        enable = mkEnableOption "publishing the index into the Mainline DHT (an index torrent seeded over BitTorrent, pointed to by a BEP 44 item signed with `keyFile`), so clients resolve paths when this server is gone";
+        address = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          example = "203.0.113.8";
+          description = "The machine's global unicast address the DHT node binds to.";
+        };
+        port = mkOption {
+          type = types.port;
+          default = 6881;
+          description = "UDP port of the publisher's DHT node.";
+        };
+        btPort = mkOption {
+          type = types.port;
+          default = 6883;
+          description = "TCP port that seeds the index torrent.";
+        };
+        bootstrap = mkOption {
+          type = types.listOf types.str;
+          default = [ ];
+          description = "DHT nodes to join through (`host:port`); no public routers are used.";
+        };
+        keyFile = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          example = "/etc/nix-swarm/index-publisher.key";
+          description = "The publisher's secret key file (Nix format, `nix-store --generate-binary-cache-key`). Read by systemd as a credential, never copied to the store: give a path as a string.";
+        };
+      };
     };
   };
 
@@ -290,6 +358,14 @@ in
           assertion = cfg.indexUrl == null || cfg.indexPublicKey != null;
           message = "services.nix-serve-p2p: indexUrl is set but indexPublicKey is not; index entries cannot be verified without it.";
         }
+        {
+          assertion = !cfg.dht.enable || (cfg.dht.address != null && cfg.dht.bootstrap != [ ]);
+          message = "services.nix-serve-p2p.dht: enable needs address (a global unicast address) and at least one bootstrap node.";
+        }
+        {
+          assertion = !cfg.dht.enable || (cfg.dht.port != cfg.peerPort && cfg.dht.port != cfg.port);
+          message = "services.nix-serve-p2p.dht: port ${toString cfg.dht.port} must differ from peerPort and port.";
+        }
       ];
 
       # Ahead of the upstream (which NixOS adds with mkAfter), never instead of it: when the local
@@ -297,12 +373,12 @@ in
       nix.settings.substituters = mkBefore [ "http://${hostPort "127.0.0.1" cfg.port}" ];
 
       networking.firewall = mkIf cfg.openFirewall {
-        allowedTCPPorts = [ cfg.peerPort ];
-        allowedUDPPorts = [ cfg.peerPort ];
+        allowedTCPPorts = [ cfg.peerPort ] ++ optionals cfg.dht.enable [ cfg.dht.port ];
+        allowedUDPPorts = [ cfg.peerPort ] ++ optionals cfg.dht.enable [ cfg.dht.port ];
       };
 
       systemd.services.nix-serve-p2p =
-        service "nix-swarm peer-to-peer substituter" serveArgs [ cfg.port cfg.peerPort ] {
+        service "nix-swarm peer-to-peer substituter" serveArgs ([ cfg.port cfg.peerPort ] ++ optionals cfg.dht.enable [ cfg.dht.port ]) {
           StateDirectory = "nix-serve-p2p";
           StateDirectoryMode = "0700";
           WorkingDirectory = stateDir;
@@ -325,18 +401,29 @@ in
           assertion = cfg.index.plans != [ ];
           message = "services.nix-serve-p2p.index: plans is empty; name at least one plan directory.";
         }
+        {
+          assertion = !cfg.index.dht.enable
+            || (cfg.index.dht.address != null && cfg.index.dht.keyFile != null && cfg.index.dht.bootstrap != [ ]);
+          message = "services.nix-serve-p2p.index.dht: enable needs address, keyFile and at least one bootstrap node.";
+        }
       ];
 
       networking.firewall = mkIf cfg.index.openFirewall {
-        allowedTCPPorts = [ cfg.index.port ];
+        allowedTCPPorts = [ cfg.index.port ] ++ optionals cfg.index.dht.enable [ cfg.index.dht.btPort ];
+        allowedUDPPorts = optionals cfg.index.dht.enable [ cfg.index.dht.port ];
       };
 
       systemd.services.nix-serve-p2p-index =
-        service "nix-swarm magnet index" indexArgs [ cfg.index.port ] {
-          StateDirectory = "nix-serve-p2p-index";
-          StateDirectoryMode = "0700";
-          WorkingDirectory = indexStateDir;
-        };
+        service "nix-swarm magnet index" indexArgs
+          ([ cfg.index.port ] ++ optionals cfg.index.dht.enable [ cfg.index.dht.port cfg.index.dht.btPort ])
+          ({
+            StateDirectory = "nix-serve-p2p-index";
+            StateDirectoryMode = "0700";
+            WorkingDirectory = indexStateDir;
+            ExecStart = indexExec;
+          } // lib.optionalAttrs cfg.index.dht.enable {
+            LoadCredential = [ "dht-key:${cfg.index.dht.keyFile}" ];
+          });
     })
   ];
 }

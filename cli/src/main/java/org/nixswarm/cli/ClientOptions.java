@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nixswarm.client.ClientConfig;
 import org.nixswarm.client.ClientException;
+import org.nixswarm.client.DhtSettings;
 import org.nixswarm.client.PrivatePaths;
 import org.nixswarm.client.Sizes;
 import org.nixswarm.client.swarm.SwarmOptions;
@@ -65,6 +66,24 @@ final class ClientOptions {
     @Option(names = "--mse", description = "Allow BitTorrent message stream encryption (slower connection set-up).")
     boolean mse;
 
+    @Option(names = "--dht-port", paramLabel = "N",
+            description = "Run a Mainline DHT node on this UDP port (off by default): BEP 5 peers for every bundle, and with --dht-key"
+                    + " lookups when the index is down. The same TCP port fetches torrent metadata from peers.")
+    Integer dhtPort;
+
+    @Option(names = "--dht-address", paramLabel = "ADDR",
+            description = "The DHT node's address, a global unicast one (default: --peer-address unless that is 0.0.0.0).")
+    String dhtAddress;
+
+    @Option(names = "--dht-bootstrap", paramLabel = "HOST:PORT", split = ",",
+            description = "DHT nodes to join through, comma-separated or repeated (no public routers are ever asked).")
+    List<String> dhtBootstrap = new ArrayList<>();
+
+    @Option(names = "--dht-key", paramLabel = "KEY",
+            description = "The index publisher's public key (name:base64 or a file), as `nix-swarm index --dht` prints it:"
+                    + " store paths are then resolved through the DHT when --index is unset or unreachable.")
+    String dhtKey;
+
     @Option(names = "--race-delay", paramLabel = "MS", defaultValue = "1000", description = "Head start of peers before the web seed joins, in ms (default: ${DEFAULT-VALUE}).")
     long raceDelayMs;
 
@@ -85,7 +104,36 @@ final class ClientOptions {
         return new ClientConfig(dir, Sizes.parse(cacheSize, "--cache-size"), swarm, trackers, index,
                 indexKey == null ? List.of() : List.of(key(indexKey, "--index-key")), up, uk,
                 privatePaths == null ? PrivatePaths.none() : PrivatePaths.load(privatePaths), Sizes.parse(seedBudget, "--seed-budget"),
-                Duration.ofMillis(raceDelayMs), Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(20), 30);
+                Duration.ofMillis(raceDelayMs), Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(20), 30,
+                dht(bind));
+    }
+
+    private DhtSettings dht(InetAddress peerBind) {
+        if (dhtPort == null) {
+            if (dhtKey != null || dhtAddress != null || !dhtBootstrap.isEmpty()) {
+                throw new ClientException("--dht-key, --dht-address and --dht-bootstrap need --dht-port (the DHT node is off without it)");
+            }
+            return null;
+        }
+        if (dhtPort == peerPort) {
+            throw new ClientException("--dht-port " + dhtPort + " must differ from --peer-port: its TCP port fetches torrent metadata");
+        }
+        InetAddress bind;
+        if (dhtAddress != null) {
+            try {
+                bind = InetAddress.getByName(dhtAddress);
+            } catch (UnknownHostException e) {
+                throw new ClientException("--dht-address: unknown address '" + dhtAddress + "'");
+            }
+        } else if (!peerBind.isAnyLocalAddress()) {
+            bind = peerBind;
+        } else {
+            throw new ClientException("--dht-port needs --dht-address (or --peer-address): a global unicast address for the DHT node");
+        }
+        List<java.net.InetSocketAddress> boot = new ArrayList<>();
+        for (String b : dhtBootstrap) boot.add(hostPort(b.strip(), "--dht-bootstrap"));
+        if (boot.isEmpty()) throw new ClientException("--dht-port needs --dht-bootstrap HOST:PORT: no public routers are used");
+        return new DhtSettings(bind, dhtPort, boot, dhtKey == null ? null : key(dhtKey, "--dht-key"), Duration.ofSeconds(20));
     }
 
     /** A key given inline ({@code name:base64}) or as a file holding it. */

@@ -96,4 +96,30 @@ class ClientCommandsTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("--seed-plan") && r.err().contains("no-plan"), r.err());
     }
+
+    @Test
+    void dhtFlagsAreCheckedWithOneLineErrors() {
+        String dir = tmp.toString();
+        Run r = run("serve", "--dht-key", "publisher-1:AAAA", "--cache-dir", dir, "--peer-port", "0");
+        assertEquals(1, r.code());
+        assertTrue(r.err().strip().endsWith("need --dht-port (the DHT node is off without it)"), r.err());
+
+        r = run("serve", "--dht-port", "7000", "--peer-port", "7000", "--cache-dir", dir);
+        assertEquals("nix-swarm serve: --dht-port 7000 must differ from --peer-port: its TCP port fetches torrent metadata", r.err().strip());
+
+        r = run("fetch", "/nix/store/00000000000000000000000000000000-x", "--dht-port", "7000", "--peer-port", "0", "--cache-dir", dir);
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--dht-port needs --dht-address"), r.err());
+
+        r = run("serve", "--dht-port", "7000", "--dht-address", "198.18.0.1", "--dht-bootstrap", "no-port", "--peer-port", "0",
+                "--cache-dir", dir);
+        assertEquals("nix-swarm serve: --dht-bootstrap: expected HOST:PORT, got 'no-port'", r.err().strip());
+
+        // mldht refuses loopback: said in one line before anything is sent
+        r = run("serve", "--dht-port", "7000", "--dht-address", "127.0.0.1", "--dht-bootstrap", "127.0.0.1:7001", "--peer-port", "0",
+                "--cache-dir", dir);
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("cannot start the DHT node on 127.0.0.1"), r.err());
+    }
 }

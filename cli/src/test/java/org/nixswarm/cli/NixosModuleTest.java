@@ -243,6 +243,43 @@ class NixosModuleTest {
     }
 
     @Test
+    void theDhtOfAPeerAndOfThePublisher() {
+        JsonNode r = nix.module("""
+                { services.nix-serve-p2p = {
+                    enable = true; openFirewall = true;
+                    dht = { enable = true; address = "203.0.113.7"; bootstrap = [ "a.example:6881" "b.example:6881" ];
+                            publisherKey = "nix-swarm-index-1:AAAA"; };
+                    index = { enable = true; openFirewall = true; plans = [ "/srv/plan" ];
+                              dht = { enable = true; address = "203.0.113.8"; bootstrap = [ "a.example:6881" ];
+                                      keyFile = "/etc/nix-swarm/publisher.key"; }; };
+                  }; }
+                """);
+        List<String> serve = args(r.at("/services/nix-serve-p2p"));
+        assertEquals(List.of("--dht-port", "6882", "--dht-address", "203.0.113.7", "--dht-bootstrap", "a.example:6881",
+                "--dht-bootstrap", "b.example:6881", "--dht-key", "nix-swarm-index-1:AAAA"),
+                serve.subList(serve.indexOf("--dht-port"), serve.size()));
+        // The publisher key file reaches the DynamicUser service as a credential, never through the store.
+        JsonNode ic = r.at("/services/nix-serve-p2p-index/serviceConfig");
+        assertEquals(List.of("dht-key:/etc/nix-swarm/publisher.key"), list(ic.get("LoadCredential")));
+        String exec = ic.get("ExecStart").asText();
+        assertTrue(exec.endsWith(" --dht-key %d/dht-key"), exec);
+        List<String> index = SystemdExecLine.parse(exec.replace("%d", "/run/credentials/nix-serve-p2p-index.service"));
+        assertEquals(List.of("--dht", "203.0.113.8:6881", "--bt-port", "6883", "--dht-bootstrap", "a.example:6881",
+                        "--dht-key", "/run/credentials/nix-serve-p2p-index.service/dht-key"),
+                index.subList(index.indexOf("--dht"), index.size()));
+        assertFalse(exec.contains("publisher.key"), exec);
+        assertEquals(List.of(6881, 6882, 8390, 6883), list(r.at("/firewall/allowedTCPPorts")));
+        assertEquals(List.of(6881, 6882, 6881), list(r.at("/firewall/allowedUDPPorts")));
+        assertContains(nix.moduleError("{ services.nix-serve-p2p = { enable = true; dht.enable = true; }; }"),
+                "services.nix-serve-p2p.dht: enable needs address");
+        assertContains(nix.moduleError("""
+                { services.nix-serve-p2p = { enable = true; dht = { enable = true; port = 6881; address = "203.0.113.7";
+                    bootstrap = [ "a:1" ]; }; }; }"""), "port 6881 must differ from peerPort and port");
+        assertContains(nix.moduleError("{ services.nix-serve-p2p.index = { enable = true; plans = [ \"/p\" ]; dht.enable = true; }; }"),
+                "services.nix-serve-p2p.index.dht: enable needs address, keyFile");
+    }
+
+    @Test
     void ipv6AddressesAndPrivilegedPorts() {
         JsonNode r = nix.module("""
                 { services.nix-serve-p2p = {

@@ -7,9 +7,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.nixswarm.core.FormatException;
 import org.nixswarm.core.index.IndexEntry;
 import org.nixswarm.core.sign.PublicKey;
@@ -30,11 +33,26 @@ public final class DhtResolver {
     private final DhtNode node;
     private final IndexTorrentSource source;
     private final Duration timeout;
+    private final long pointerTtlNanos;
+    private final Map<String, Located> located = new ConcurrentHashMap<>();
+
+    /** The publisher's current index torrent and its peers, as last looked up. */
+    private record Located(Pointer pointer, Set<InetSocketAddress> peers, long expires) {}
 
     public DhtResolver(DhtNode node, IndexTorrentSource source, Duration timeout) {
+        this(node, source, timeout, Duration.ZERO);
+    }
+
+    /**
+     * @param pointerTtl how long the publisher's pointer and the index torrent's peers are reused
+     *     before they are looked up again (two DHT lookups per resolve otherwise); dropped at once
+     *     when a fetch or a check fails
+     */
+    public DhtResolver(DhtNode node, IndexTorrentSource source, Duration timeout, Duration pointerTtl) {
         this.node = node;
         this.source = source;
         this.timeout = timeout;
+        this.pointerTtlNanos = pointerTtl.toNanos();
     }
 
     /** The index torrent the publisher points to now, with the item's sequence number. */
@@ -69,10 +87,26 @@ public final class DhtResolver {
      * @param trustedPlanners if not empty, the entry must be signed by one of these as well
      */
     public Optional<IndexEntry> resolve(byte[] publisherKey, byte[] storeHash, List<PublicKey> trustedPlanners) {
-        Pointer pointer = currentIndex(publisherKey)
-                .orElseThrow(() -> new DhtException("no index published in the DHT under this publisher key"));
-        Set<InetSocketAddress> peers = peers(pointer.infohash());
-        if (peers.isEmpty()) throw new DhtException("index torrent " + pointer.infohash().hex() + " has no peers in the DHT");
+        String key = HexFormat.of().formatHex(publisherKey);
+        Located l = located.get(key);
+        if (l == null || l.expires() - System.nanoTime() <= 0) {
+            Pointer pointer = currentIndex(publisherKey)
+                    .orElseThrow(() -> new DhtException("no index published in the DHT under this publisher key"));
+            Set<InetSocketAddress> peers = peers(pointer.infohash());
+            if (peers.isEmpty()) throw new DhtException("index torrent " + pointer.infohash().hex() + " has no peers in the DHT");
+            l = new Located(pointer, peers, System.nanoTime() + pointerTtlNanos);
+            if (pointerTtlNanos > 0) located.put(key, l);
+        }
+        try {
+            return resolve(l.pointer(), l.peers(), storeHash, trustedPlanners);
+        } catch (RuntimeException e) {
+            located.remove(key);
+            throw e;
+        }
+    }
+
+    private Optional<IndexEntry> resolve(Pointer pointer, Set<InetSocketAddress> peers, byte[] storeHash,
+            List<PublicKey> trustedPlanners) {
         IndexTorrentSource.Fetched fetched;
         try {
             fetched = source.fetch(pointer.infohash(), peers, t -> {

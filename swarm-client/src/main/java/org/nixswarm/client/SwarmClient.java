@@ -1,7 +1,5 @@
 package org.nixswarm.client;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -18,24 +16,32 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.nixswarm.client.cache.NarCache;
 import org.nixswarm.client.cache.NarFile;
+import org.nixswarm.client.resolve.DhtIndex;
 import org.nixswarm.client.resolve.IndexClient;
-import org.nixswarm.client.resolve.IndexEntry;
+import org.nixswarm.client.resolve.IndexEntries;
 import org.nixswarm.client.resolve.UpstreamClient;
 import org.nixswarm.client.swarm.BundleLayout;
 import org.nixswarm.client.swarm.BundleSession;
+import org.nixswarm.client.swarm.DhtPeers;
 import org.nixswarm.client.swarm.SwarmRuntime;
 import org.nixswarm.client.swarm.WebSeed;
+import org.nixswarm.core.FormatException;
+import org.nixswarm.core.index.IndexEntry;
+import org.nixswarm.core.narinfo.NarInfo;
+import org.nixswarm.core.sign.PublicKey;
+import org.nixswarm.dht.DhtConfig;
+import org.nixswarm.dht.DhtException;
+import org.nixswarm.dht.DhtNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client: resolves store paths (local cache, then the index by prefix, then the upstream
- * cache), downloads their files (peers raced against the web seed, or upstream for paths in no
+ * The client: resolves store paths (local cache, then the index by prefix, then the DHT when the
+ * index is unreachable or not configured, then the upstream cache), downloads their files (peers raced against the web seed, or upstream for paths in no
  * bundle), keeps them in the bounded cache and seeds them.
  */
 public final class SwarmClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SwarmClient.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ENTRY_SUFFIX = ".index.json";
 
     private final ClientConfig config;
@@ -44,7 +50,9 @@ public final class SwarmClient implements AutoCloseable {
     private final IndexClient index;
     private final UpstreamClient upstream;
     private final WebSeed webSeed;
-    private final List<CoreFormats.NixKey> upstreamKeys;
+    private final DhtNode dhtNode;
+    private final DhtIndex dhtIndex;
+    private final List<PublicKey> upstreamKeys;
     private final Map<String, Resolution> byHash = new ConcurrentHashMap<>();
     private final Map<String, Resolution> byFile = new ConcurrentHashMap<>();
     private final Map<String, Long> negative = new ConcurrentHashMap<>();
@@ -54,10 +62,11 @@ public final class SwarmClient implements AutoCloseable {
 
     public SwarmClient(ClientConfig config) {
         this.config = config;
-        List<CoreFormats.NixKey> ik = new ArrayList<>();
-        for (String k : config.indexKeys()) ik.add(CoreFormats.NixKey.parse(k));
-        List<CoreFormats.NixKey> uk = new ArrayList<>();
-        for (String k : config.upstreamKeys()) uk.add(CoreFormats.NixKey.parse(k));
+        List<PublicKey> ik = new ArrayList<>();
+        for (String k : config.indexKeys()) ik.add(key(k));
+        List<PublicKey> uk = new ArrayList<>();
+        for (String k : config.upstreamKeys()) uk.add(key(k));
+        PublicKey publisher = config.dht() == null || config.dht().publisherKey() == null ? null : key(config.dht().publisherKey());
         if (config.indexUrl() != null && ik.isEmpty()) {
             throw new ClientException("--index " + config.indexUrl() + " needs --index-key (the planner's public key)");
         }
@@ -74,15 +83,53 @@ public final class SwarmClient implements AutoCloseable {
         });
         this.cache = new NarCache(config.cacheDir(), config.cacheSize());
         loadKnown();
+        DhtNode node = null;
+        DhtIndex dhtIdx = null;
         try {
-            this.swarm = new SwarmRuntime(cache, config.swarm());
+            if (config.dht() != null) {
+                node = startDht(config.dht());
+                if (publisher != null) {
+                    dhtIdx = new DhtIndex(node, publisher, ik, new java.net.InetSocketAddress(config.dht().bindAddress(),
+                            config.dht().port()), config.cacheDir().resolve("dht-work"), config.dht().timeout());
+                }
+            }
+            this.swarm = new SwarmRuntime(cache, config.swarm(), node == null ? null : new DhtPeers(node, config.swarm().peerPort()));
             swarm.setExtraTrackers(config.trackers());
         } catch (RuntimeException e) {
             workers.shutdownNow();
+            if (dhtIdx != null) dhtIdx.close();
+            if (node != null) node.close();
             cache.close();
             throw e;
         }
+        this.dhtNode = node;
+        this.dhtIndex = dhtIdx;
         resumeSeeding();
+    }
+
+    private static PublicKey key(String text) {
+        try {
+            return PublicKey.parse(text.trim());
+        } catch (FormatException e) {
+            throw new ClientException(e.getMessage());
+        }
+    }
+
+    private static DhtNode startDht(DhtSettings d) {
+        try {
+            return DhtNode.start(new DhtConfig(d.bindAddress(), d.port(), d.bootstrap()));
+        } catch (DhtException e) {
+            throw new ClientException(e.getMessage());
+        }
+    }
+
+    /** True when some {@code Sig:} line of the narinfo verifies against one of the keys. */
+    private static boolean signedBy(String narinfo, List<PublicKey> keys) {
+        try {
+            return NarInfo.parse(narinfo, "narinfo").verify(keys);
+        } catch (FormatException e) {
+            return false;
+        }
     }
 
     public ClientConfig config() { return config; }
@@ -107,7 +154,7 @@ public final class SwarmClient implements AutoCloseable {
         for (Resolution r : byHash.values()) {
             if (r.inBundle() && cache.hasComplete(r.narinfo().fileName())) {
                 try {
-                    cache.torrent(r.entry().infohash()).ifPresent(t -> swarm.session(BundleLayout.parse(t)));
+                    cache.torrent(r.entry().infohash().hex()).ifPresent(t -> swarm.session(BundleLayout.parse(t)));
                 } catch (RuntimeException ex) {
                     LOG.warn("cannot seed bundle {}: {}", r.entry().infohash(), ex.getMessage());
                 }
@@ -120,23 +167,17 @@ public final class SwarmClient implements AutoCloseable {
         byFile.put(r.narinfo().fileName(), r);
     }
 
+    /** The sidecar is the entry's index.jsonl line, as checked when it was first resolved. */
     private static IndexEntry readEntry(byte[] json) {
         try {
-            var n = JSON.readTree(json);
-            return new IndexEntry(n.get("storeHash").asText(), n.get("storePath").asText(), n.get("infohash").asText(),
-                    n.get("fileIndex").asInt(), n.get("filePath").asText(), n.get("fileSize").asLong(), n.get("narinfo").asText(),
-                    n.path("sig").asText(null));
-        } catch (IOException e) {
+            return IndexEntry.parse(new String(json, StandardCharsets.UTF_8));
+        } catch (FormatException e) {
             throw new ClientException("bad cached index entry: " + e.getMessage());
         }
     }
 
     private static byte[] writeEntry(IndexEntry e) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("storeHash", e.storeHash()).put("storePath", e.storePath()).put("infohash", e.infohash())
-                .put("fileIndex", e.fileIndex()).put("filePath", e.filePath()).put("fileSize", e.fileSize())
-                .put("narinfo", e.narinfo()).put("sig", e.sig());
-        return n.toString().getBytes(StandardCharsets.UTF_8);
+        return e.toJsonLine().getBytes(StandardCharsets.UTF_8);
     }
 
     // ---------------------------------------------------------------- resolution
@@ -157,29 +198,29 @@ public final class SwarmClient implements AutoCloseable {
         IOException failure = null;
         if (index != null) {
             try {
-                Optional<IndexEntry> e = index.lookup(storeHash);
-                if (e.isPresent()) {
-                    if (!upstreamKeys.isEmpty() && !CoreFormats.narinfoSignedBy(e.get().narinfo(), upstreamKeys)) {
-                        LOG.warn("index narinfo for {} is not signed by a trusted key; ignored", e.get().storePath());
-                    } else {
-                        r = new Resolution(NarinfoView.parse(e.get().narinfo(), "index"), e.get());
-                        cache.putNarinfo(storeHash, r.narinfo().text());
-                        cache.putSidecar(storeHash, ENTRY_SUFFIX, writeEntry(e.get()));
-                        remember(r);
-                        return r;
-                    }
-                }
+                r = accept(storeHash, index.lookup(storeHash), "index");
+                if (r != null) return r;
             } catch (IOException e) {
                 LOG.warn("index lookup for {} failed: {}", storeHash, e.getMessage());
                 failure = e;
             }
         }
-        // TODO(dht): resolve through the DHT (BEP 44 index shards) when the index server is unreachable.
+        // the DHT holds the same index: asked when there is no index server or it failed
+        if (dhtIndex != null && (index == null || failure != null)) {
+            try {
+                r = accept(storeHash, dhtIndex.lookup(storeHash), "DHT");
+                if (r != null) return r;
+                failure = null; // the published index answered: not in any bundle
+            } catch (IOException e) {
+                LOG.warn("DHT lookup for {} failed: {}", storeHash, e.getMessage());
+                if (failure == null) failure = e;
+            }
+        }
         if (upstream != null) {
             try {
                 Optional<String> text = upstream.narinfo(storeHash);
                 if (text.isPresent()) {
-                    if (!upstreamKeys.isEmpty() && !CoreFormats.narinfoSignedBy(text.get(), upstreamKeys)) {
+                    if (!upstreamKeys.isEmpty() && !signedBy(text.get(), upstreamKeys)) {
                         throw new ClientException("upstream narinfo for " + storeHash + " is not signed by a trusted key");
                     }
                     r = new Resolution(NarinfoView.parse(text.get(), "upstream " + storeHash), null);
@@ -195,6 +236,21 @@ public final class SwarmClient implements AutoCloseable {
         if (failure != null) throw new ClientException("index unavailable and upstream does not have " + storeHash + ": " + describe(failure), failure);
         negative.put(storeHash, System.nanoTime() + config.negativeTtl().toNanos());
         throw new NotFoundException(storeHash + " is in no bundle and not upstream");
+    }
+
+    /** A verified index entry (from the index or the DHT) as a resolution, kept in the cache; null if its narinfo is refused. */
+    private Resolution accept(String storeHash, Optional<IndexEntry> e, String source) {
+        if (e.isEmpty()) return null;
+        if (!e.get().storeHash().equals(storeHash)) throw new ClientException(source + " answered " + storeHash + " with " + e.get().storePath());
+        if (!upstreamKeys.isEmpty() && !signedBy(e.get().narinfo(), upstreamKeys)) {
+            LOG.warn("{} narinfo for {} is not signed by a trusted key; ignored", source, e.get().storePath());
+            return null;
+        }
+        Resolution r = new Resolution(IndexEntries.narinfo(e.get()), e.get());
+        cache.putNarinfo(storeHash, r.narinfo().text());
+        cache.putSidecar(storeHash, ENTRY_SUFFIX, writeEntry(e.get()));
+        remember(r);
+        return r;
     }
 
     // ---------------------------------------------------------------- downloads
@@ -234,10 +290,22 @@ public final class SwarmClient implements AutoCloseable {
         return f;
     }
 
-    /** The bundle's layout: from the cache, else from the index (checked against its infohash). */
+    /**
+     * The bundle's layout: from the cache, else from the index, else from the bundle's peers found
+     * through the DHT (checked against its infohash either way).
+     */
     private Optional<BundleLayout> layout(String infohash) throws IOException {
         Optional<byte[]> t = cache.torrent(infohash);
-        if (t.isEmpty() && index != null) t = index.bundle(infohash);
+        IOException failure = null;
+        if (t.isEmpty() && index != null) {
+            try {
+                t = index.bundle(infohash);
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        if (t.isEmpty() && dhtIndex != null) t = dhtIndex.bundle(infohash);
+        if (t.isEmpty() && failure != null) throw failure;
         if (t.isEmpty()) return Optional.empty();
         BundleLayout l = BundleLayout.parse(t.get());
         if (!l.infohash().equals(infohash)) throw new ClientException("bundle " + infohash + ": torrent has infohash " + l.infohash());
@@ -250,16 +318,16 @@ public final class SwarmClient implements AutoCloseable {
         IndexEntry ie = r.entry();
         BundleLayout layout;
         try {
-            Optional<BundleLayout> l = layout(ie.infohash());
+            Optional<BundleLayout> l = layout(ie.infohash().hex());
             if (l.isEmpty()) return false;
             layout = l.get();
         } catch (IOException | ClientException e) {
-            LOG.warn("bundle {} unavailable: {}", ie.infohash(), e.getMessage());
+            LOG.warn("bundle {} unavailable: {}", ie.infohash().hex(), e.getMessage());
             return false;
         }
         BundleLayout.Entry e = layout.entry(ie.fileIndex());
         if (e.pad() || !e.path().equals(ie.filePath()) || e.size() != f.size() || !layout.isolated(e)) {
-            LOG.warn("bundle {}: file {} does not match the index entry; using upstream", ie.infohash(), ie.fileIndex());
+            LOG.warn("bundle {}: file {} does not match the index entry; using upstream", ie.infohash().hex(), ie.fileIndex());
             return false;
         }
         BundleSession session = swarm.session(layout);
@@ -380,7 +448,12 @@ public final class SwarmClient implements AutoCloseable {
         try {
             swarm.close();
         } finally {
-            cache.close();
+            try {
+                if (dhtIndex != null) dhtIndex.close();
+                if (dhtNode != null) dhtNode.close();
+            } finally {
+                cache.close();
+            }
         }
     }
 }

@@ -244,7 +244,7 @@ public final class Demo {
             NarFile f = c.cache().existing(r.narinfo().fileName())
                     .orElseThrow(() -> new ClientException(p + " was not fetched"));
             out.add(new DemoReport.Fetched(p.toString(), f.size(), f.bytesFromPeers(), f.bytesFromWebSeed(), f.bytesFromUpstream(),
-                    r.inBundle() ? r.entry().infohash() : null));
+                    r.inBundle() ? r.entry().infohash().hex() : null));
         }
         return out;
     }

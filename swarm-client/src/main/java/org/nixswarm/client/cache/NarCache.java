@@ -184,7 +184,7 @@ public final class NarCache implements AutoCloseable {
                 byte[] buf = new byte[1 << 16];
                 for (int r; (r = in.read(buf)) > 0; ) sha.update(buf, 0, r);
             }
-            return org.nixswarm.client.CoreFormats.fileHashMatches(fileHash, sha.digest());
+            return NarFile.fileHashMatches(fileHash, sha.digest());
         } catch (IOException e) {
             return false;
         }

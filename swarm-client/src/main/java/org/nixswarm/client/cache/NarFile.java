@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.nixswarm.client.ClientException;
-import org.nixswarm.client.CoreFormats;
 
 /**
  * One {@code nar/} file of the cache, complete or being downloaded. While incomplete it lives in
@@ -269,9 +268,9 @@ public final class NarFile implements AutoCloseable {
             }
             if (ch.size() > size) ch.truncate(size);
             byte[] digest = sha256.digest();
-            if (!CoreFormats.fileHashMatches(fileHash, digest)) {
+            if (!fileHashMatches(fileHash, digest)) {
                 fail(new ClientException(name + ": FileHash mismatch (expected " + fileHash + ", got sha256:"
-                        + CoreFormats.nixBase32(digest) + "); file discarded"));
+                        + org.nixswarm.core.store.NixBase32.encode(digest) + "); file discarded"));
                 return;
             }
             ch.force(true);
@@ -353,6 +352,16 @@ public final class NarFile implements AutoCloseable {
             return MessageDigest.getInstance(alg);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** True when {@code fileHash} ({@code sha256:<base32|base16>}) names this SHA-256 digest; a malformed one never does. */
+    static boolean fileHashMatches(String fileHash, byte[] sha256) {
+        try {
+            org.nixswarm.core.store.Hash expected = org.nixswarm.core.store.Hash.parse(fileHash);
+            return expected.equals(new org.nixswarm.core.store.Hash(expected.algorithm(), sha256));
+        } catch (org.nixswarm.core.FormatException e) {
+            return false;
         }
     }
 

@@ -15,8 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nixswarm.client.ClientException;
-import org.nixswarm.client.CoreFormats;
-import org.nixswarm.client.NarinfoView;
+import org.nixswarm.core.FormatException;
+import org.nixswarm.core.index.IndexEntry;
+import org.nixswarm.core.sign.PublicKey;
+import org.nixswarm.core.store.StorePath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +33,7 @@ public final class IndexClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String base;
-    private final List<CoreFormats.NixKey> keys;
+    private final List<PublicKey> keys;
     private final HttpClient http;
     private final Duration timeout;
     private final Duration prefixTtl;
@@ -39,7 +41,7 @@ public final class IndexClient {
 
     private record Cached(long expires, Map<String, IndexEntry> entries) {}
 
-    public IndexClient(String baseUrl, List<CoreFormats.NixKey> keys, Duration timeout, Duration prefixTtl) {
+    public IndexClient(String baseUrl, List<PublicKey> keys, Duration timeout, Duration prefixTtl) {
         this.base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
         this.keys = List.copyOf(keys);
         this.timeout = timeout;
@@ -48,7 +50,12 @@ public final class IndexClient {
     }
 
     public static String prefixOf(String storeHash) {
-        byte[] b = CoreFormats.storeHashBytes(storeHash);
+        byte[] b;
+        try {
+            b = StorePath.parseBaseName(storeHash + "-x").hashBytes();
+        } catch (FormatException e) {
+            throw new ClientException("not a store path hash: '" + storeHash + "'");
+        }
         return HexFormat.of().formatHex(b, 0, 2);
     }
 
@@ -76,7 +83,7 @@ public final class IndexClient {
                 LOG.warn("index prefix {}: malformed entry ignored: {}", prefix, ex.getMessage());
                 continue;
             }
-            if (!e.signedBy(keys)) {
+            if (!IndexEntries.signedBy(e, keys)) {
                 LOG.warn("index entry for {} has no valid planner signature; ignored", e.storePath());
                 continue;
             }
@@ -102,24 +109,16 @@ public final class IndexClient {
         return out;
     }
 
+    /** Core's parser on the node's JSON, then the narinfo checked against the entry. */
     static IndexEntry fromJson(JsonNode n) {
-        IndexEntry e = new IndexEntry(req(n, "storeHash"), req(n, "storePath"), req(n, "infohash").toLowerCase(),
-                n.path("fileIndex").asInt(-1), req(n, "filePath"), n.path("fileSize").asLong(-1), req(n, "narinfo"),
-                n.path("sig").asText(null));
-        NarinfoView v = NarinfoView.parse(e.narinfo(), "index entry " + e.storePath());
-        if (!v.storePath().equals(e.storePath()) || !v.storeHash().equals(e.storeHash())) {
-            throw new ClientException("index entry " + e.storePath() + ": narinfo is for " + v.storePath());
+        IndexEntry e;
+        try {
+            e = IndexEntry.parse(JSON.writeValueAsString(n));
+        } catch (FormatException | IOException ex) {
+            throw new ClientException(ex.getMessage());
         }
-        if (!e.filePath().equals(v.url())) throw new ClientException("index entry " + e.storePath() + ": filePath " + e.filePath() + " is not the narinfo URL " + v.url());
-        if (e.fileSize() != v.fileSize()) throw new ClientException("index entry " + e.storePath() + ": fileSize differs from narinfo FileSize");
-        if (e.fileIndex() < 0 || !e.infohash().matches("[0-9a-f]{40}")) throw new ClientException("index entry " + e.storePath() + ": bad infohash or fileIndex");
+        IndexEntries.narinfo(e);
         return e;
-    }
-
-    private static String req(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isTextual()) throw new ClientException("index entry: field '" + field + "' missing");
-        return v.asText();
     }
 
     /** The bundle's torrent file, or empty on 404; the caller checks its infohash. */

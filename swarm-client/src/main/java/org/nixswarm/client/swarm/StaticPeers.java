@@ -15,8 +15,7 @@ import java.util.stream.Collectors;
 
 /**
  * Peers handed to the client directly (tests, {@code fetch --peer}), and the hook where other
- * peer sources without a Bt module plug in.
- * TODO(dht): feed BEP 5 peers from the shared mldht node here once the dht module lands.
+ * peer sources without a Bt module plug in (BEP 5 peers come from {@link DhtPeers}).
  */
 final class StaticPeers implements PeerSourceFactory {
     private final Map<TorrentId, Set<InetSocketAddress>> peers = new ConcurrentHashMap<>();

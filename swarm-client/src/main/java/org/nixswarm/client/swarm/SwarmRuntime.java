@@ -44,6 +44,11 @@ public final class SwarmRuntime implements AutoCloseable {
     private final TokenBucket download;
 
     public SwarmRuntime(NarCache cache, SwarmOptions options) {
+        this(cache, options, null);
+    }
+
+    /** @param dhtPeers BEP 5 peers (and our announcements) from the client's DHT node, or null */
+    public SwarmRuntime(NarCache cache, SwarmOptions options, bt.peer.PeerSourceFactory dhtPeers) {
         this.cache = cache;
         this.options = options;
         this.upload = new TokenBucket(options.maxUploadBytesPerSecond());
@@ -73,6 +78,7 @@ public final class SwarmRuntime implements AutoCloseable {
             @Override
             public void configure(Binder binder) {
                 ServiceModule.extend(binder).addMessagingAgent(bans).addPeerSourceFactory(staticPeers);
+                if (dhtPeers != null) ServiceModule.extend(binder).addPeerSourceFactory(dhtPeers);
             }
 
             @Provides
