@@ -157,7 +157,7 @@ class SubstituterLoadTest {
                         else if (op < 50) conn = expect404(conn, "/nar/" + randomHash(rnd) + randomHash(rnd).substring(0, 20) + ".nar.xz", st);
                         else if (op < 55) conn = nar(conn, server, b, sha, i, -2, st);
                         else if (op < 90) conn = nar(conn, server, b, sha, i, -1, st);
-                        else conn = nar(conn, server, b, sha, i, rnd.nextInt((int) b.data(i).length), st);
+                        else conn = nar(conn, server, b, sha, i, rnd.nextInt(b.data(i).length), st);
                     }
                 } catch (IOException | RuntimeException e) {
                     st.errors().add("client " + client + ": " + e);
