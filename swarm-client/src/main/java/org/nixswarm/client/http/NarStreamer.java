@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -94,6 +95,15 @@ final class NarStreamer {
             }
             org.nixswarm.client.net.Trace.mark(file.name(), "streaming " + position + "+" + n);
             position += n;
+            if (file.isComplete() && position == file.size()) {
+                // the last bytes and the end of the response in one write: a client that has every
+                // byte sends its next request at once, and a response written before this one's end
+                // would be refused by the encoder (lost, and the client waits forever)
+                var f = ctx.writeAndFlush(new DefaultLastHttpContent(buf));
+                if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+                done();
+                return;
+            }
             writing = true;
             ctx.writeAndFlush(new DefaultHttpContent(buf)).addListener(f -> {
                 synchronized (NarStreamer.this) {

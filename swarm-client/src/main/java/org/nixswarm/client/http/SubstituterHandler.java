@@ -84,12 +84,16 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private void nar(ChannelHandlerContext ctx, String file, boolean keepAlive, boolean head) {
         NarFile f;
+        // pinned before the lookup: an eviction between the lookup and the stream would close the file under it
+        client.cache().pin(file);
         try {
             f = client.nar(file);
         } catch (NotFoundException e) {
+            client.cache().unpin(file);
             send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", e.getMessage() + "\n", keepAlive, head);
             return;
         } catch (RuntimeException e) {
+            client.cache().unpin(file);
             LOG.warn("nar/{}: {}", file, e.getMessage());
             send(ctx, HttpResponseStatus.BAD_GATEWAY, "text/plain", e.getMessage() + "\n", keepAlive, head);
             return;
@@ -99,11 +103,11 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
         res.headers().set(HttpHeaderNames.CONTENT_LENGTH, f.size());
         if (keepAlive) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         if (head) {
+            client.cache().unpin(file);
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER,
                     res.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
             return;
         }
-        client.cache().pin(file);
         ctx.write(res);
         new NarStreamer(ctx, f, keepAlive, blocking, () -> client.cache().unpin(file)).start();
     }

@@ -34,6 +34,7 @@ final class NarUnit implements StorageUnit {
     @Override
     public int readBlock(ByteBuffer buffer, long offset) {
         session.swarm().uploadLimit().take(buffer.remaining());
+        session.cache().noteUpload(entry.fileName()); // an upload in progress is not evicted under the peer
         try {
             NarFile f = session.narFile(entry);
             if (f != null) return f.read(buffer, offset);
