@@ -32,10 +32,12 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private final SwarmClient client;
     private final ExecutorService blocking;
+    private final ExecutorService streaming;
 
-    SubstituterHandler(SwarmClient client, ExecutorService blocking) {
+    SubstituterHandler(SwarmClient client, ExecutorService blocking, ExecutorService streaming) {
         this.client = client;
         this.blocking = blocking;
+        this.streaming = streaming;
     }
 
     @Override
@@ -109,7 +111,7 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         ctx.write(res);
-        new NarStreamer(ctx, f, keepAlive, blocking, () -> client.cache().unpin(file)).start();
+        new NarStreamer(ctx, f, keepAlive, streaming, () -> client.cache().unpin(file)).start();
     }
 
     static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body, boolean keepAlive, boolean head) {

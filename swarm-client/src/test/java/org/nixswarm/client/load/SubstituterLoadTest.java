@@ -103,6 +103,10 @@ class SubstituterLoadTest {
                 // every other thread must be back to the baseline
                 assertTrue(busyAfter <= busyBefore + 2, "threads other than idle pool workers: " + busyBefore + " -> " + busyAfter);
                 assertTrue(after.threads() <= before.threads() + 32, "threads: " + before + " -> " + after);
+                // the substituter's pools are bounded, however many requests came at once
+                Map<String, Integer> groups = ResourceGauge.threadGroups();
+                assertTrue(groups.getOrDefault("nix-swarm-http-", 0) <= 64, "lookup threads: " + groups);
+                assertTrue(groups.getOrDefault("nix-swarm-stream-", 0) <= 4, "stream threads: " + groups);
                 assertTrue(after.heapAfterGc() - before.heapAfterGc() < 64L << 20, "heap: " + before + " -> " + after);
                 assertTrue(c.cache().used() <= CACHE_SIZE, "the cache bound holds once the streams ended: " + c.cache().used());
             } finally {
