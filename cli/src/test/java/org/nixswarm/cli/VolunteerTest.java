@@ -88,6 +88,9 @@ class VolunteerTest {
                 assertEquals(Set.of(infohash[1]), v.evaluate(), "the unseeded bundle");
                 for (String name : files[1]) waitComplete(client, name);
                 assertTrue(client.swarm().existingSession(infohash[1]).isPresent(), "seeding it");
+                long bundle1 = Files.size(cache.resolve("nar/" + files[1][0])) + Files.size(cache.resolve("nar/" + files[1][1]));
+                assertEquals(bundle1, client.cache().seedUsed(), "counted in the seed budget");
+                assertEquals(0, client.cache().used(), "not in the LRU budget (--cache-size)");
 
                 // a round with unchanged counts keeps it; four more seeders of bundle 1 make it move (counted
                 // with or without the volunteer itself, which Bt announces as a seeder once complete)
@@ -96,6 +99,8 @@ class VolunteerTest {
                 assertEquals(Set.of(infohash[0]), v.evaluate(), "moved to the now less-seeded bundle");
                 assertTrue(client.swarm().existingSession(infohash[1]).isEmpty(), "left bundle 1");
                 for (String name : files[0]) waitComplete(client, name);
+                assertEquals(Set.of(infohash[0]), client.cache().seedingBundles());
+                assertEquals(bundle1, client.cache().used(), "the left bundle's files joined the LRU");
             }
         }
     }

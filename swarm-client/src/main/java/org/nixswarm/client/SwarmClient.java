@@ -57,7 +57,15 @@ public final class SwarmClient implements AutoCloseable {
     private final Map<String, Resolution> byFile = new ConcurrentHashMap<>();
     private final Map<String, Long> negative = new ConcurrentHashMap<>();
     private final Map<String, NarFile> downloading = new ConcurrentHashMap<>();
+    // parsed torrents by infohash: a bundle's later files skip re-reading and re-hashing its torrent
+    private final Map<String, BundleLayout> layouts = new ConcurrentHashMap<>();
     private final ExecutorService workers;
+    // writes narinfos and index entries to the cache off the answer's path; drained at close
+    private final ExecutorService persister = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "nix-swarm-persist");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closing;
 
     public SwarmClient(ClientConfig config) {
@@ -97,6 +105,7 @@ public final class SwarmClient implements AutoCloseable {
             swarm.setExtraTrackers(config.trackers());
         } catch (RuntimeException e) {
             workers.shutdownNow();
+            persister.shutdownNow();
             if (dhtIdx != null) dhtIdx.close();
             if (node != null) node.close();
             cache.close();
@@ -198,7 +207,10 @@ public final class SwarmClient implements AutoCloseable {
         IOException failure = null;
         if (index != null) {
             try {
-                r = accept(storeHash, index.lookup(storeHash), "index");
+                org.nixswarm.client.net.Trace.mark(storeHash, "index lookup");
+                Optional<IndexEntry> looked = index.lookup(storeHash);
+                org.nixswarm.client.net.Trace.mark(storeHash, "index answered");
+                r = accept(storeHash, looked, "index");
                 if (r != null) return r;
             } catch (IOException e) {
                 LOG.warn("index lookup for {} failed: {}", storeHash, e.getMessage());
@@ -247,9 +259,13 @@ public final class SwarmClient implements AutoCloseable {
             return null;
         }
         Resolution r = new Resolution(IndexEntries.narinfo(e.get()), e.get());
-        cache.putNarinfo(storeHash, r.narinfo().text());
-        cache.putSidecar(storeHash, ENTRY_SUFFIX, writeEntry(e.get()));
+        IndexEntry entry = e.get();
+        persist(() -> {
+            cache.putNarinfo(storeHash, r.narinfo().text());
+            cache.putSidecar(storeHash, ENTRY_SUFFIX, writeEntry(entry));
+        });
         remember(r);
+        warm(r);
         return r;
     }
 
@@ -274,11 +290,14 @@ public final class SwarmClient implements AutoCloseable {
         if (running != null && !running.completion().isDone()) return running;
         if (running != null) downloading.put(n.fileName(), f);
         f.completion().whenComplete((ok, err) -> {
+            org.nixswarm.client.net.Trace.mark(n.fileName(), "complete (FileHash checked, renamed)");
             downloading.remove(n.fileName(), f);
             if (err != null) LOG.warn("download of {} failed: {}", n.fileName(), err.getMessage());
         });
+        org.nixswarm.client.net.Trace.mark(n.fileName(), "download queued");
         workers.execute(() -> {
             try {
+                org.nixswarm.client.net.Trace.mark(n.fileName(), "download started");
                 if (r.inBundle() && fromBundle(r, f)) return;
                 fromUpstream(r, f);
             } catch (Throwable e) {
@@ -290,26 +309,72 @@ public final class SwarmClient implements AutoCloseable {
         return f;
     }
 
+    /** Saves what a later run needs to resolve again; Nix gets its answer without waiting for the disk. */
+    private void persist(Runnable write) {
+        try {
+            persister.execute(() -> {
+                try {
+                    write.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot save a narinfo to the cache: {}", e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            write.run(); // closing: write it now
+        }
+    }
+
     /**
-     * The bundle's layout: from the cache, else from the index, else from the bundle's peers found
-     * through the DHT (checked against its infohash either way).
+     * Nix asks for the narinfo, then for the file: between the two, fetch the bundle's torrent and
+     * start its session, so the peer connections are being made (or are there) when the file is
+     * wanted. Only the session starts: no byte of the file is asked for before Nix asks.
+     */
+    private void warm(Resolution r) {
+        if (!r.inBundle() || closing || swarm.existingSession(r.entry().infohash().hex()).isPresent()
+                || cache.hasComplete(r.narinfo().fileName())) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    layout(r.entry().infohash().hex()).ifPresent(swarm::session);
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("warming bundle {}: {}", r.entry().infohash().hex(), e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    /**
+     * The bundle's layout: from memory, the cache, else from the index, else from the bundle's
+     * peers found through the DHT (checked against its infohash either way).
      */
     private Optional<BundleLayout> layout(String infohash) throws IOException {
+        BundleLayout known = layouts.get(infohash);
+        if (known != null) return Optional.of(known);
         Optional<byte[]> t = cache.torrent(infohash);
+        boolean fetched = false;
         IOException failure = null;
         if (t.isEmpty() && index != null) {
             try {
                 t = index.bundle(infohash);
+                fetched = t.isPresent();
             } catch (IOException e) {
                 failure = e;
             }
         }
-        if (t.isEmpty() && dhtIndex != null) t = dhtIndex.bundle(infohash);
+        if (t.isEmpty() && dhtIndex != null) {
+            t = dhtIndex.bundle(infohash);
+            fetched = t.isPresent();
+        }
         if (t.isEmpty() && failure != null) throw failure;
         if (t.isEmpty()) return Optional.empty();
         BundleLayout l = BundleLayout.parse(t.get());
         if (!l.infohash().equals(infohash)) throw new ClientException("bundle " + infohash + ": torrent has infohash " + l.infohash());
-        cache.putTorrent(infohash, t.get());
+        if (fetched) cache.putTorrent(infohash, t.get());
+        layouts.put(infohash, l);
         return Optional.of(l);
     }
 
@@ -330,8 +395,11 @@ public final class SwarmClient implements AutoCloseable {
             LOG.warn("bundle {}: file {} does not match the index entry; using upstream", ie.infohash().hex(), ie.fileIndex());
             return false;
         }
+        org.nixswarm.client.net.Trace.mark(f.name(), "layout ready");
         BundleSession session = swarm.session(layout);
+        org.nixswarm.client.net.Trace.mark(f.name(), "session ready");
         session.want(e, f);
+        org.nixswarm.client.net.Trace.mark(f.name(), "wanted");
         List<String> seeds = new ArrayList<>(layout.webSeeds());
         if (upstream != null && !seeds.contains(upstream.baseUrl())) seeds.add(upstream.baseUrl());
         race(session, e, f, seeds);
@@ -453,6 +521,12 @@ public final class SwarmClient implements AutoCloseable {
     public void close() {
         closing = true;
         workers.shutdownNow();
+        persister.shutdown();
+        try {
+            if (!persister.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) LOG.warn("narinfos still being saved at close");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             swarm.close();
         } finally {

@@ -58,6 +58,24 @@ class SwarmTest {
         }
     }
 
+    /** Nix asks for the narinfo first: the bundle's session (peer connections) starts then, but no byte moves. */
+    @Test
+    void narinfoLookupWarmsTheBundleSessionWithoutFetchingTheFile() throws Exception {
+        try (TestBundle b = new TestBundle(tmp.resolve("cache"), new long[] {70_000, 300_000}, 16384, 12)) {
+            String index = b.startIndex();
+            try (SwarmClient c = new SwarmClient(config(tmp.resolve("client"), b, index, Duration.ofSeconds(60)))) {
+                Resolution r = c.resolve(b.hash(1));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (c.swarm().existingSession(r.entry().infohash().hex()).isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+                assertTrue(c.swarm().existingSession(r.entry().infohash().hex()).isPresent(), "session started by the lookup");
+                Thread.sleep(200);
+                assertTrue(c.cache().existing(b.fileName(1)).isEmpty(), "no download before Nix asks for the file");
+                assertFalse(b.upstream.recentRequests().stream().anyMatch(q -> q.path().endsWith(b.fileName(1))),
+                        "nothing asked of the web seed: " + b.upstream.recentRequests());
+            }
+        }
+    }
+
     @Test
     void fileComesFromASeedingPeerWithTheCacheDown() throws Exception {
         try (TestBundle b = new TestBundle(tmp.resolve("cache"), new long[] {2_000_000, 600_000, 30_000}, 65536, 11)) {

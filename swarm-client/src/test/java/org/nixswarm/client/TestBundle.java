@@ -8,17 +8,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.nixswarm.client.resolve.IndexClient;
 import org.nixswarm.core.narinfo.NarInfo;
 import org.nixswarm.core.sign.SecretKey;
@@ -31,38 +32,58 @@ import org.nixswarm.core.torrent.TorrentBuilder;
 import org.nixswarm.core.torrent.TorrentFile;
 
 /**
- * A small binary cache of random "nar.xz" files served by core's range-capable StaticHttpServer,
- * one bundle torrent over all of them (pad files, url-list = the cache), and a signed index served
- * over HTTP the way the magnet index does ({@code /v1/prefix}, {@code /v1/bundle}).
+ * A small binary cache of random "nar.xz" files, one bundle torrent over all of them (pad files),
+ * and a signed index served over HTTP the way the magnet index does ({@code /v1/prefix},
+ * {@code /v1/bundle}). Either the cache is served by core's range-capable StaticHttpServer and is
+ * the torrent's last web seed ({@link #TestBundle(Path, long[], int, long)}), or only the given web
+ * seeds are named and nothing is served ({@link #withWebSeedsOnly}: fault tests put WireMock there).
+ * The index can be told to serve forged entries or another torrent.
  */
-final class TestBundle implements AutoCloseable {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class TestBundle implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
 
-    final Path root;
-    final StaticHttpServer upstream;
-    final SecretKey cacheKey = SecretKey.generate("test-cache-1", new SecureRandom());
-    final SecretKey plannerKey = SecretKey.generate("test-planner-1", new SecureRandom());
-    final Map<String, NarInfo> narinfos = new LinkedHashMap<>();
-    final Map<String, byte[]> files = new LinkedHashMap<>();
-    final List<String> storeHashes = new ArrayList<>();
-    Torrent torrent;
-    byte[] torrentBytes;
-    HttpServer index;
+    public final Path root;
+    /** The cache over HTTP; null for {@link #withWebSeedsOnly}. */
+    public final StaticHttpServer upstream;
+    public final SecretKey cacheKey;
+    public final SecretKey plannerKey;
+    private final List<NarInfo> narinfos = new ArrayList<>();
+    private final List<byte[]> files = new ArrayList<>();
+    public final Torrent torrent;
+    public final byte[] torrentBytes;
+    /** What the index answers for {@code /v1/bundle/<infohash>}; a test may swap it for a forged torrent. */
+    public volatile byte[] servedTorrent;
+    /** Applied to every index entry before it is served (to forge one). */
+    public volatile UnaryOperator<ObjectNode> entryFilter = UnaryOperator.identity();
+    private HttpServer index;
 
-    TestBundle(Path root, long[] sizes, int pieceLength, long seed) throws IOException {
+    public TestBundle(Path root, long[] sizes, int pieceLength, long seed) throws IOException {
         this(root, sizes, pieceLength, seed, List.of());
     }
 
     /** {@code webSeedsFirst} come before the cache in the torrent's url-list. */
-    TestBundle(Path root, long[] sizes, int pieceLength, long seed, List<String> webSeedsFirst) throws IOException {
+    public TestBundle(Path root, long[] sizes, int pieceLength, long seed, List<String> webSeedsFirst) throws IOException {
+        this(root, sizes, pieceLength, seed, webSeedsFirst, true, "test");
+    }
+
+    /** The bundle's torrent names only {@code webSeeds}; the cache directory is not served. */
+    public static TestBundle withWebSeedsOnly(Path root, long[] sizes, int pieceLength, long seed, List<String> webSeeds)
+            throws IOException {
+        return new TestBundle(root, sizes, pieceLength, seed, webSeeds, false, "fault");
+    }
+
+    private TestBundle(Path root, long[] sizes, int pieceLength, long seed, List<String> webSeeds, boolean serve, String label)
+            throws IOException {
         this.root = root;
+        this.cacheKey = SecretKey.generate(label + "-cache-1", new SecureRandom());
+        this.plannerKey = SecretKey.generate(label + "-planner-1", new SecureRandom());
         Files.createDirectories(root.resolve("nar"));
-        upstream = new StaticHttpServer(root).start();
-        Random rnd = new Random(seed);
         Files.writeString(root.resolve("nix-cache-info"), "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 40\n");
+        upstream = serve ? new StaticHttpServer(root).start() : null;
+        Random rnd = new Random(seed);
         TorrentBuilder tb = new TorrentBuilder("nar").pieceLength(pieceLength).padFiles(true);
-        for (String w : webSeedsFirst) tb.addWebSeed(w);
-        tb.addWebSeed(upstream.baseUrl());
+        for (String w : webSeeds) tb.addWebSeed(w);
+        if (serve) tb.addWebSeed(upstream.baseUrl());
         for (int i = 0; i < sizes.length; i++) {
             byte[] data = new byte[(int) sizes[i]];
             rnd.nextBytes(data);
@@ -71,58 +92,68 @@ final class TestBundle implements AutoCloseable {
             Files.write(root.resolve("nar").resolve(name), data);
             byte[] h = new byte[20];
             rnd.nextBytes(h);
-            StorePath sp = StorePath.parse("/nix/store/" + NixBase32.encode(h) + "-test-" + i);
+            StorePath sp = StorePath.parse("/nix/store/" + NixBase32.encode(h) + "-" + label + "-" + i);
             NarInfo ni = NarInfo.builder().storePath(sp).url("nar/" + name).compression("xz").fileHash(fileHash)
                     .fileSize(data.length).narHash(Hash.sha256(new byte[] {(byte) i})).narSize(data.length * 4L).build()
                     .withSignature(cacheKey);
             Files.writeString(root.resolve(sp.hashPart() + ".narinfo"), ni.print());
-            narinfos.put(sp.hashPart(), ni);
-            files.put(sp.hashPart(), data);
-            storeHashes.add(sp.hashPart());
+            narinfos.add(ni);
+            files.add(data);
             tb.addFile(List.of(name), root.resolve("nar").resolve(name));
         }
         torrent = tb.build();
         torrentBytes = torrent.write();
+        servedTorrent = torrentBytes;
     }
 
-    String hash(int i) { return storeHashes.get(i); }
-    NarInfo narinfo(int i) { return narinfos.get(hash(i)); }
-    byte[] data(int i) { return files.get(hash(i)); }
-    String fileName(int i) { return narinfo(i).url().substring(4); }
-    String infohash() { return torrent.infoHash().hex(); }
-    String upstreamUrl() { return upstream.baseUrl(); }
-    String cacheKeyPublic() { return cacheKey.publicKey().toNixFormat(); }
-    String plannerKeyPublic() { return plannerKey.publicKey().toNixFormat(); }
+    public int size() { return narinfos.size(); }
+    public String hash(int i) { return narinfos.get(i).storePath().hashPart(); }
+    public NarInfo narinfo(int i) { return narinfos.get(i); }
+    public byte[] data(int i) { return files.get(i); }
+    public String fileName(int i) { return narinfo(i).url().substring(4); }
+    public String urlPath(int i) { return "/" + narinfo(i).url(); }
+    public String infohash() { return torrent.infoHash().hex(); }
+    public String upstreamUrl() { return upstream.baseUrl(); }
+    public String cacheKeyPublic() { return cacheKey.publicKey().toNixFormat(); }
+    public String plannerKeyPublic() { return plannerKey.publicKey().toNixFormat(); }
 
-    ObjectNode entry(int i) throws Exception {
+    public ObjectNode entry(int i) throws Exception {
         NarInfo ni = narinfo(i);
         TorrentFile tf = torrent.findFile("nar/" + fileName(i)).orElseThrow();
-        String text = ni.print();
-        String narinfoSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        String msg = "nix-swarm-index-1;" + ni.storePath() + ";" + infohash() + ";" + tf.index() + ";nar/" + fileName(i) + ";"
-                + data(i).length + ";" + narinfoSha;
         ObjectNode n = JSON.createObjectNode();
         n.put("storeHash", hash(i)).put("storePath", ni.storePath().toString()).put("infohash", infohash())
                 .put("fileIndex", tf.index()).put("filePath", "nar/" + fileName(i)).put("fileSize", data(i).length)
-                .put("narinfo", text).put("sig", plannerKey.sign(msg.getBytes(StandardCharsets.UTF_8)));
+                .put("narinfo", ni.print());
+        n.put("sig", plannerKey.sign(signedMessage(n)));
         return n;
     }
 
+    /** The text an index entry's planner signature covers (docs/formats.md). */
+    public byte[] signedMessage(ObjectNode n) throws Exception {
+        String narinfoSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(n.get("narinfo").asText().getBytes(StandardCharsets.UTF_8)));
+        return ("nix-swarm-index-1;" + n.get("storePath").asText() + ";" + n.get("infohash").asText() + ";" + n.get("fileIndex").asInt()
+                + ";" + n.get("filePath").asText() + ";" + n.get("fileSize").asLong() + ";" + narinfoSha).getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Serves the index API for every path of the bundle; returns its base URL. */
-    String startIndex() throws Exception {
-        Map<String, ArrayNode> byPrefix = new LinkedHashMap<>();
-        for (int i = 0; i < storeHashes.size(); i++) {
-            byPrefix.computeIfAbsent(IndexClient.prefixOf(hash(i)), k -> JSON.createArrayNode()).add(entry(i));
-        }
+    public String startIndex() throws Exception {
         index = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         index.createContext("/", ex -> {
             String p = ex.getRequestURI().getPath();
             byte[] body = null;
-            if (p.startsWith("/v1/prefix/")) {
-                ArrayNode a = byPrefix.get(p.substring(11));
-                body = (a == null ? "[]" : a.toString()).getBytes(StandardCharsets.UTF_8);
-            } else if (p.equals("/v1/bundle/" + infohash())) {
-                body = torrentBytes;
+            try {
+                if (p.startsWith("/v1/prefix/")) {
+                    ArrayNode a = JSON.createArrayNode();
+                    for (int i = 0; i < narinfos.size(); i++) {
+                        if (IndexClient.prefixOf(hash(i)).equals(p.substring(11))) a.add(entryFilter.apply(entry(i)));
+                    }
+                    body = a.toString().getBytes(StandardCharsets.UTF_8);
+                } else if (p.equals("/v1/bundle/" + infohash())) {
+                    body = servedTorrent;
+                }
+            } catch (Exception e) {
+                throw new IOException(e);
             }
             if (body == null) {
                 ex.sendResponseHeaders(404, -1);
@@ -138,9 +169,20 @@ final class TestBundle implements AutoCloseable {
         return "http://127.0.0.1:" + index.getAddress().getPort() + "/";
     }
 
+    /** A client of this bundle's index with no upstream: the web seeds and peers are its only sources. */
+    public ClientConfig config(Path dir, String indexUrl) throws IOException {
+        return ClientConfig.defaults(dir, freePort()).withIndex(indexUrl, plannerKeyPublic()).withRaceDelay(Duration.ZERO);
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     @Override
     public void close() {
         if (index != null) index.stop(0);
-        upstream.close();
+        if (upstream != null) upstream.close();
     }
 }

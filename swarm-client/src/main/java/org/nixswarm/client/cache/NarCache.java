@@ -33,9 +33,29 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * Bounded and least-recently-used: the access time is the file's mtime, so the order survives a
  * restart. Every write goes to a temporary name and is renamed into place.
+ *
+ * <p>Two budgets, never shared: the LRU budget ({@code --cache-size}, {@link #used()}) holds what
+ * Nix asked for; files held for volunteer seeding ({@code --seed-budget}, {@link #seedUsed()}) are
+ * counted against the seed budget instead and are never evicted while a bundle holds them (the holds
+ * are saved in {@code DIR/seeding.list}, so a restart does not evict them either). A file released
+ * by every bundle joins the LRU as its youngest entry.
+ *
+ * <p>Eviction never deletes a file in use: one pinned by a stream to Nix, or one a peer read
+ * within {@link #UPLOAD_ACTIVE_MILLIS} (seeding alone does not protect a file, or a cache whose every file
+ * is seeded could never shrink). Such files may keep the LRU over its bound until they are idle; the
+ * next pass (after a completion or an unpin) removes them.
+ *
+ * <p>Crash safety: the cache's index is the directory itself (sizes and mtimes, rebuilt by a scan at
+ * start), eviction is one unlink per file, and a completed file is renamed into {@code nar/} before
+ * it is counted. A {@code kill -9} between the rename and the eviction it causes, or half way
+ * through a pass, leaves the LRU over its bound: the start-up scan evicts, so the bound holds again
+ * before anything is served.
  */
 public final class NarCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NarCache.class);
+    /** A file a peer read this recently is being uploaded: eviction leaves it alone. */
+    public static final long UPLOAD_ACTIVE_MILLIS = 30_000;
+    private static final String SEEDING_LIST = "seeding.list";
 
     private final Path dir;
     private final long capacity;
@@ -45,7 +65,14 @@ public final class NarCache implements AutoCloseable {
     private final LinkedHashMap<String, Long> lru = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, Long> sizes = new HashMap<>();
     private final Set<String> verifiedSinceStart = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> lastUpload = new ConcurrentHashMap<>();
+    // volunteer holds: bundle infohash -> (file name -> size); a held file is in no LRU structure
+    private final Map<String, Map<String, Long>> holds = new LinkedHashMap<>();
+    // complete held files on disk -> size
+    private final Map<String, Long> seedFiles = new HashMap<>();
+    private long seedBudget = Long.MAX_VALUE;
     private long used;
+    private long seedUsed;
 
     public NarCache(Path dir, long capacity) {
         this.dir = dir;
@@ -55,7 +82,9 @@ public final class NarCache implements AutoCloseable {
             Files.createDirectories(partialDir());
             Files.createDirectories(narinfoDir());
             Files.createDirectories(bundleDir());
+            loadHolds();
             scan();
+            evict();
         } catch (IOException e) {
             throw new ClientException("cache directory " + dir + ": " + e.getMessage(), e);
         }
@@ -68,7 +97,11 @@ public final class NarCache implements AutoCloseable {
     public Path bundleDir() { return dir.resolve("bundles"); }
     public long capacity() { return capacity; }
 
+    /** Bytes of complete files in the LRU budget ({@code --cache-size}). */
     public synchronized long used() { return used; }
+
+    /** Bytes of complete files held for volunteer seeding ({@code --seed-budget}). */
+    public synchronized long seedUsed() { return seedUsed; }
 
     private void scan() throws IOException {
         List<Map.Entry<String, Long>> found = new ArrayList<>();
@@ -79,9 +112,15 @@ public final class NarCache implements AutoCloseable {
                     Files.deleteIfExists(p); // a rename that never happened
                     continue;
                 }
+                long size = Files.size(p);
+                if (isHeld(n)) {
+                    seedFiles.put(n, size);
+                    seedUsed += size;
+                    continue;
+                }
                 found.add(Map.entry(n, Files.getLastModifiedTime(p).toMillis()));
-                sizes.put(n, Files.size(p));
-                used += Files.size(p);
+                sizes.put(n, size);
+                used += size;
             }
         }
         found.sort(Map.Entry.comparingByValue());
@@ -134,7 +173,7 @@ public final class NarCache implements AutoCloseable {
 
     /** True when {@code nar/<name>} is on disk (complete, maybe not yet re-verified this run). */
     public synchronized boolean hasComplete(String name) {
-        return lru.containsKey(name);
+        return lru.containsKey(name) || seedFiles.containsKey(name);
     }
 
     private boolean verifyComplete(Path p, long size, String fileHash) {
@@ -153,6 +192,11 @@ public final class NarCache implements AutoCloseable {
 
     synchronized void completed(NarFile f) {
         verifiedSinceStart.add(f.name());
+        if (isHeld(f.name())) {
+            if (seedFiles.put(f.name(), f.size()) == null) seedUsed += f.size();
+            evict(); // nothing of ours to evict, but a pass deferred by a pin may be due
+            return;
+        }
         if (!lru.containsKey(f.name())) {
             used += f.size();
             sizes.put(f.name(), f.size());
@@ -183,17 +227,119 @@ public final class NarCache implements AutoCloseable {
         pins.merge(name, 1, Integer::sum);
     }
 
+    /** Ends a pin; the eviction it held back happens now. */
     public synchronized void unpin(String name) {
         pins.computeIfPresent(name, (k, v) -> v <= 1 ? null : v - 1);
+        evict();
+    }
+
+    /** A peer read from {@code name} (Bt's storage calls this per block): an upload is in progress. */
+    public void noteUpload(String name) {
+        lastUpload.put(name, System.currentTimeMillis());
+    }
+
+    /** True while eviction must leave the file alone (see the class comment). */
+    private boolean inUse(String name, long now) {
+        if (pins.containsKey(name)) return true;
+        Long t = lastUpload.get(name);
+        return t != null && now - t < UPLOAD_ACTIVE_MILLIS;
+    }
+
+    // --- volunteer seeding: its own budget ---
+
+    /** The {@code --seed-budget}: the most that files held for seeding may take. */
+    public synchronized void setSeedBudget(long bytes) {
+        this.seedBudget = bytes;
+    }
+
+    public synchronized long seedBudget() { return seedBudget; }
+
+    /**
+     * Holds a bundle's files (name → size) for seeding: they leave the LRU budget for the seed
+     * budget and are not evicted until {@link #releaseSeeding}. Refused when the files of every held
+     * bundle together would not fit in the seed budget.
+     */
+    public synchronized void holdForSeeding(String bundle, Map<String, Long> bundleFiles) {
+        for (String n : bundleFiles.keySet()) checkName(n);
+        Map<String, Long> after = new HashMap<>();
+        for (Map.Entry<String, Map<String, Long>> h : holds.entrySet()) if (!h.getKey().equals(bundle)) after.putAll(h.getValue());
+        after.putAll(bundleFiles);
+        long reserved = after.values().stream().mapToLong(Long::longValue).sum();
+        if (reserved > seedBudget) {
+            throw new ClientException("bundle " + bundle + ": seeding it would hold " + reserved + " bytes, over the seed budget of "
+                    + seedBudget + " bytes");
+        }
+        holds.put(bundle, Map.copyOf(bundleFiles));
+        for (String n : bundleFiles.keySet()) {
+            if (lru.remove(n) != null) {
+                long s = sizes.remove(n);
+                used -= s;
+                seedFiles.put(n, s);
+                seedUsed += s;
+            }
+        }
+        saveHolds();
+    }
+
+    /** Ends a bundle's hold: its files no longer held by another bundle join the LRU (and may be evicted). */
+    public synchronized void releaseSeeding(String bundle) {
+        Map<String, Long> released = holds.remove(bundle);
+        if (released == null) return;
+        saveHolds();
+        long now = System.currentTimeMillis();
+        for (String n : released.keySet()) {
+            if (isHeld(n)) continue;
+            Long s = seedFiles.remove(n);
+            if (s == null) continue;
+            seedUsed -= s;
+            sizes.put(n, s);
+            used += s;
+            lru.put(n, now);
+        }
+        evict();
+    }
+
+    /** The bundles holding files for seeding (kept across restarts). */
+    public synchronized Set<String> seedingBundles() {
+        return Set.copyOf(holds.keySet());
+    }
+
+    private boolean isHeld(String name) {
+        for (Map<String, Long> h : holds.values()) if (h.containsKey(name)) return true;
+        return false;
+    }
+
+    private void loadHolds() throws IOException {
+        Path p = dir.resolve(SEEDING_LIST);
+        if (!Files.exists(p)) return;
+        for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
+            String[] f = line.split(" ");
+            if (f.length != 3) continue; // a torn line cannot happen (atomic rename); ignore anything else
+            try {
+                checkName(f[1]);
+                holds.computeIfAbsent(f[0], k -> new LinkedHashMap<>()).put(f[1], Long.parseLong(f[2]));
+            } catch (RuntimeException e) {
+                LOG.warn("{}: bad line ignored: {}", p, line);
+            }
+        }
+    }
+
+    private void saveHolds() {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, Map<String, Long>> h : holds.entrySet()) {
+            for (Map.Entry<String, Long> f : h.getValue().entrySet()) b.append(h.getKey()).append(' ').append(f.getKey()).append(' ').append(f.getValue()).append('\n');
+        }
+        writeAtomically(dir.resolve(SEEDING_LIST), b.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private void evict() {
-        if (capacity <= 0) return;
+        if (capacity <= 0 || used <= capacity) return;
         List<String> victims = new ArrayList<>();
         long projected = used;
+        long now = System.currentTimeMillis();
         for (String name : lru.keySet()) {
             if (projected <= capacity) break;
-            if (pins.containsKey(name)) continue;
+            if (inUse(name, now)) continue;
             victims.add(name);
             projected -= sizes.getOrDefault(name, 0L);
         }
@@ -214,6 +360,9 @@ public final class NarCache implements AutoCloseable {
         }
         Long s = sizes.remove(name);
         if (lru.remove(name) != null && s != null) used -= s;
+        Long hs = seedFiles.remove(name);
+        if (hs != null) seedUsed -= hs;
+        lastUpload.remove(name);
         verifiedSinceStart.remove(name);
         try {
             Files.deleteIfExists(narDir().resolve(name));
@@ -222,7 +371,7 @@ public final class NarCache implements AutoCloseable {
         }
     }
 
-    /** Names of the complete files, oldest use first. */
+    /** Names of the complete files in the LRU budget, oldest use first (held files are not in it). */
     public synchronized List<String> completeFiles() {
         return new ArrayList<>(lru.keySet());
     }

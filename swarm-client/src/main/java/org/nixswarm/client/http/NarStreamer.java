@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -64,7 +65,8 @@ final class NarStreamer {
                 return;
             }
             if (position >= file.size()) {
-                if (!file.isComplete()) return; // all bytes sent; the FileHash verdict decides how we end
+                if (!file.fileHashVerified()) return; // all bytes sent; the FileHash verdict decides how we end
+                org.nixswarm.client.net.Trace.mark(file.name(), "last content sent");
                 var f = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
                 if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
                 done();
@@ -72,7 +74,7 @@ final class NarStreamer {
             }
             // the last byte waits for the FileHash verdict: with Content-Length framing, a client that
             // has every byte considers the response good, so a bad file must end short
-            long available = file.isComplete() ? file.size() : Math.min(file.servableBytes(), file.size() - 1);
+            long available = file.fileHashVerified() ? file.size() : Math.min(file.servableBytes(), file.size() - 1);
             if (position >= available) return; // the listener wakes us when more is verified
             int n = (int) Math.min(CHUNK, available - position);
             ByteBuf buf = Unpooled.buffer(n, n);
@@ -91,7 +93,17 @@ final class NarStreamer {
                 done();
                 return;
             }
+            org.nixswarm.client.net.Trace.mark(file.name(), "streaming " + position + "+" + n);
             position += n;
+            if (file.isComplete() && position == file.size()) {
+                // the last bytes and the end of the response in one write: a client that has every
+                // byte sends its next request at once, and a response written before this one's end
+                // would be refused by the encoder (lost, and the client waits forever)
+                var f = ctx.writeAndFlush(new DefaultLastHttpContent(buf));
+                if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+                done();
+                return;
+            }
             writing = true;
             ctx.writeAndFlush(new DefaultHttpContent(buf)).addListener(f -> {
                 synchronized (NarStreamer.this) {

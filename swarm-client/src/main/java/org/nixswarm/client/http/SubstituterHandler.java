@@ -32,10 +32,12 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private final SwarmClient client;
     private final ExecutorService blocking;
+    private final ExecutorService streaming;
 
-    SubstituterHandler(SwarmClient client, ExecutorService blocking) {
+    SubstituterHandler(SwarmClient client, ExecutorService blocking, ExecutorService streaming) {
         this.client = client;
         this.blocking = blocking;
+        this.streaming = streaming;
     }
 
     @Override
@@ -54,9 +56,11 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
                     "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: " + client.config().priority() + "\n", keepAlive, head);
         } else if (path.matches("/[0-9a-z]{32}\\.narinfo")) {
             String hash = path.substring(1, 33);
+            org.nixswarm.client.net.Trace.mark(hash, "narinfo request");
             blocking.execute(() -> narinfo(ctx, hash, keepAlive, head));
         } else if (path.startsWith("/nar/") && path.length() > 5 && path.indexOf('/', 5) < 0) {
             String file = path.substring(5);
+            org.nixswarm.client.net.Trace.mark(file, "nar request");
             blocking.execute(() -> nar(ctx, file, keepAlive, head));
         } else {
             send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", "not found\n", keepAlive, head);
@@ -66,7 +70,9 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
     private void narinfo(ChannelHandlerContext ctx, String hash, boolean keepAlive, boolean head) {
         try {
             Resolution r = client.resolve(hash);
+            org.nixswarm.client.net.Trace.alias(hash, r.narinfo().fileName());
             send(ctx, HttpResponseStatus.OK, "text/x-nix-narinfo", r.narinfo().text(), keepAlive, head);
+            org.nixswarm.client.net.Trace.mark(hash, "narinfo sent");
         } catch (NotFoundException e) {
             send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", e.getMessage() + "\n", keepAlive, head);
         } catch (ClientException e) {
@@ -80,12 +86,16 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private void nar(ChannelHandlerContext ctx, String file, boolean keepAlive, boolean head) {
         NarFile f;
+        // pinned before the lookup: an eviction between the lookup and the stream would close the file under it
+        client.cache().pin(file);
         try {
             f = client.nar(file);
         } catch (NotFoundException e) {
+            client.cache().unpin(file);
             send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", e.getMessage() + "\n", keepAlive, head);
             return;
         } catch (RuntimeException e) {
+            client.cache().unpin(file);
             LOG.warn("nar/{}: {}", file, e.getMessage());
             send(ctx, HttpResponseStatus.BAD_GATEWAY, "text/plain", e.getMessage() + "\n", keepAlive, head);
             return;
@@ -95,13 +105,13 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
         res.headers().set(HttpHeaderNames.CONTENT_LENGTH, f.size());
         if (keepAlive) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         if (head) {
+            client.cache().unpin(file);
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER,
                     res.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
             return;
         }
-        client.cache().pin(file);
         ctx.write(res);
-        new NarStreamer(ctx, f, keepAlive, blocking, () -> client.cache().unpin(file)).start();
+        new NarStreamer(ctx, f, keepAlive, streaming, () -> client.cache().unpin(file)).start();
     }
 
     static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body, boolean keepAlive, boolean head) {

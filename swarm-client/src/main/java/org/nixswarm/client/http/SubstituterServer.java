@@ -11,7 +11,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.nixswarm.client.ClientException;
@@ -19,28 +20,30 @@ import org.nixswarm.client.SwarmClient;
 
 /**
  * The local binary cache Nix substitutes from. Lookups and downloads block, so they run on a
- * worker pool, never on Netty's event loop.
+ * bounded worker pool, never on Netty's event loop; streaming a verified chunk to the socket is
+ * short work with its own small pool, so slow lookups never hold up bytes already on disk.
  */
 public final class SubstituterServer implements AutoCloseable {
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup io = new NioEventLoopGroup(2);
+    /** Nix opens about 25 connections; more lookups than this wait in the queue. */
+    static final int LOOKUP_THREADS = 64;
+    private static final int STREAM_THREADS = 4;
+
     private final ExecutorService blocking;
+    private final ExecutorService streaming;
     private final Channel channel;
 
     public SubstituterServer(SwarmClient client, InetSocketAddress listen) {
-        AtomicInteger n = new AtomicInteger();
-        blocking = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "nix-swarm-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        blocking = pool("nix-swarm-http-", LOOKUP_THREADS);
+        streaming = pool("nix-swarm-stream-", STREAM_THREADS);
         try {
             channel = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
-                                    new SubstituterHandler(client, blocking));
+                                    new SubstituterHandler(client, blocking, streaming));
                         }
                     })
                     .bind(listen).syncUninterruptibly().channel();
@@ -48,6 +51,18 @@ public final class SubstituterServer implements AutoCloseable {
             close();
             throw new ClientException("cannot listen on " + listen.getHostString() + ":" + listen.getPort() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Up to {@code threads} daemon threads, each ended after a minute idle; further tasks queue. */
+    private static ExecutorService pool(String name, int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, name + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     public InetSocketAddress address() {
@@ -62,7 +77,8 @@ public final class SubstituterServer implements AutoCloseable {
     @Override
     public void close() {
         if (channel != null) channel.close().syncUninterruptibly();
-        blocking.shutdownNow();
+        if (blocking != null) blocking.shutdownNow();
+        if (streaming != null) streaming.shutdownNow();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

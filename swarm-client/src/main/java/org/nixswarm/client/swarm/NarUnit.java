@@ -17,6 +17,8 @@ import org.nixswarm.client.cache.NarFile;
  * {@code nar/} if there is one. A file that is neither is absent: reads fail, writes are dropped.
  */
 final class NarUnit implements StorageUnit {
+    private static final int BLOCK = 16 * 1024;
+    private static final ThreadLocal<byte[]> BLOCK_COPY = ThreadLocal.withInitial(() -> new byte[BLOCK]);
     private final BundleSession session;
     private final BundleLayout.Entry entry;
     private FileChannel readOnly;
@@ -32,6 +34,7 @@ final class NarUnit implements StorageUnit {
     @Override
     public int readBlock(ByteBuffer buffer, long offset) {
         session.swarm().uploadLimit().take(buffer.remaining());
+        session.cache().noteUpload(entry.fileName()); // an upload in progress is not evicted under the peer
         try {
             NarFile f = session.narFile(entry);
             if (f != null) return f.read(buffer, offset);
@@ -61,6 +64,7 @@ final class NarUnit implements StorageUnit {
             buffer.position(buffer.limit());
             return n;
         }
+        if (org.nixswarm.client.net.Trace.on() && offset == 0) org.nixswarm.client.net.Trace.mark(f.name(), "first block written");
         try {
             return f.write(buffer, offset);
         } catch (IOException e) {
@@ -70,8 +74,10 @@ final class NarUnit implements StorageUnit {
 
     @Override
     public int writeBlock(ByteBufferView buffer, long offset) {
-        // (ByteBufferView.transferTo(ByteBuffer) copies the other way, into the view)
-        byte[] copy = new byte[buffer.remaining()];
+        // (ByteBufferView.transferTo(ByteBuffer) copies the other way, into the view.) Blocks are
+        // nearly always 16 KiB: one array per data thread instead of 16 KiB of garbage per block.
+        int n = buffer.remaining();
+        byte[] copy = n == BLOCK ? BLOCK_COPY.get() : new byte[n];
         buffer.get(copy);
         return writeBlock(ByteBuffer.wrap(copy), offset);
     }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 
 /** A BEP 47 pad file: never on disk, reads as zeros, writes are dropped (peers send zeros anyway). */
 final class PadUnit implements StorageUnit {
+    private static final ByteBuffer ZEROS = ByteBuffer.allocate(64 * 1024).asReadOnlyBuffer();
     private final long size;
 
     PadUnit(long size) {
@@ -16,7 +17,12 @@ final class PadUnit implements StorageUnit {
     public int readBlock(ByteBuffer buffer, long offset) {
         int n = (int) Math.min(buffer.remaining(), size - offset);
         if (n <= 0) return -1;
-        for (int i = 0; i < n; i++) buffer.put((byte) 0);
+        // in bulk: seeders read pad blocks on Bt's message thread, and a byte loop showed in profiles
+        for (int left = n; left > 0; ) {
+            int k = Math.min(left, ZEROS.capacity());
+            buffer.put(ZEROS.duplicate().limit(k));
+            left -= k;
+        }
         return n;
     }
 

@@ -107,26 +107,6 @@ public final class SwarmRuntime implements AutoCloseable {
 
             @Provides
             @Singleton
-            @bt.module.PeerConnectionSelector
-            public bt.net.SharedSelector selector(IRuntimeLifecycleBinder lifecycle) {
-                RegisteringSelector selector;
-                try {
-                    selector = new RegisteringSelector(java.nio.channels.Selector.open());
-                } catch (java.io.IOException e) {
-                    throw new IllegalStateException("cannot open an I/O selector: " + e.getMessage(), e);
-                }
-                lifecycle.onShutdown("Shutdown selector", () -> {
-                    try {
-                        selector.close();
-                    } catch (java.io.IOException ignored) {
-                        // shutting down anyway
-                    }
-                });
-                return selector;
-            }
-
-            @Provides
-            @Singleton
             public ChunkVerifier verifier() {
                 return verifier;
             }
@@ -144,6 +124,7 @@ public final class SwarmRuntime implements AutoCloseable {
         try {
             this.runtime = BtRuntime.builder(config)
                     .module(ours)
+                    .module(new SelectorModule())
                     .disableAutomaticShutdown()
                     .disableLocalServiceDiscovery()
                     .build();
@@ -191,10 +172,6 @@ public final class SwarmRuntime implements AutoCloseable {
 
     java.util.List<String> extraTrackers() {
         return extraTrackers;
-    }
-
-    bt.event.EventSource events() {
-        return runtime.getEventSource();
     }
 
     boolean hasStaticPeers() {
@@ -260,6 +237,10 @@ public final class SwarmRuntime implements AutoCloseable {
                 .fileSelector(selector)
                 .selector(new WantedPieceSelector(session))
                 .build();
+    }
+
+    bt.event.EventSource events() {
+        return runtime.service(bt.event.EventSource.class);
     }
 
     public void stopSession(String infohash) {

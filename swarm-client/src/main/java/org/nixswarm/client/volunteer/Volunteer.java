@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.nixswarm.client.SwarmClient;
+import org.nixswarm.client.swarm.BundleLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * Volunteer mode ({@code --seed-budget}): every interval, scrape the trackers for the plan's
  * bundles, seed the least-seeded ones that fit in the budget (downloaded whole), and move on when
  * a clearly less-seeded bundle appears, so every bundle keeps copies as nodes come and go.
+ *
+ * <p>The budget is its own bound, not a share of {@code --cache-size}: a seeded bundle's files are
+ * held in the cache's seed budget ({@link org.nixswarm.client.cache.NarCache#holdForSeeding}), where
+ * LRU eviction does not touch them, and released to the LRU when the volunteer leaves the bundle.
  */
 public final class Volunteer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Volunteer.class);
@@ -43,6 +48,7 @@ public final class Volunteer implements AutoCloseable {
         all.addAll(extraTrackers);
         this.trackers = List.copyOf(all);
         this.chooser = new SeedChooser(budget, 2);
+        client.cache().setSeedBudget(budget);
         this.scraper = new Scraper(timeout);
     }
 
@@ -88,9 +94,12 @@ public final class Volunteer implements AutoCloseable {
         for (String ih : held) {
             if (!chosen.contains(ih)) {
                 LOG.info("volunteer: leaving bundle {} ({} seeders)", ih, seeders.getOrDefault(ih, 0));
-                client.stopSeeding(ih);
-                held.remove(ih);
+                leave(ih);
             }
+        }
+        // holds saved by an earlier run for bundles this run does not seed
+        for (String ih : client.cache().seedingBundles()) {
+            if (!chosen.contains(ih) && !held.contains(ih)) client.cache().releaseSeeding(ih);
         }
         for (SeedPlan.Bundle b : plan.bundles()) {
             if (!chosen.contains(b.infohash()) || held.contains(b.infohash())) continue;
@@ -98,20 +107,33 @@ public final class Volunteer implements AutoCloseable {
                 byte[] torrent = plan.torrent(b);
                 LOG.info("volunteer: seeding bundle {} ({} bytes, {} seeders)", b.infohash(), b.totalSize(), seeders.getOrDefault(b.infohash(), 0));
                 held.add(b.infohash());
+                client.cache().holdForSeeding(b.infohash(), files(torrent));
                 client.seedBundle(torrent).whenComplete((ok, err) -> {
                     if (err != null) {
                         // let the next round choose again (possibly the same bundle, once its sources are back)
                         LOG.warn("volunteer: bundle {} failed: {}", b.infohash(), err.getMessage());
-                        held.remove(b.infohash());
-                        client.stopSeeding(b.infohash());
+                        leave(b.infohash());
                     } else LOG.info("volunteer: bundle {} complete, seeding", b.infohash());
                 });
             } catch (IOException | RuntimeException e) {
-                held.remove(b.infohash());
+                leave(b.infohash());
                 LOG.warn("volunteer: cannot seed bundle {}: {}", b.infohash(), e.getMessage());
             }
         }
         return held();
+    }
+
+    private void leave(String infohash) {
+        held.remove(infohash);
+        client.stopSeeding(infohash);
+        client.cache().releaseSeeding(infohash);
+    }
+
+    /** The real files of a bundle, by cache name, with their sizes (pad files take no disk). */
+    static Map<String, Long> files(byte[] torrent) {
+        Map<String, Long> out = new HashMap<>();
+        for (BundleLayout.Entry e : BundleLayout.parse(torrent).entries()) if (!e.pad()) out.put(e.fileName(), e.size());
+        return out;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.nixswarm.client.faults;
 
+import org.nixswarm.client.TestBundle;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -55,7 +56,7 @@ class DiskFullTest {
         Path root = tmp.resolve("cache");
         Files.createDirectories(root);
         try (StaticHttpServer up = new StaticHttpServer(root).start();
-             FaultBundle b = new FaultBundle(root, new long[] {300_000, 3_000_000}, 65536, 41, List.of(up.baseUrl()))) {
+             TestBundle b = TestBundle.withWebSeedsOnly(root, new long[] {300_000, 3_000_000}, 65536, 41, List.of(up.baseUrl()))) {
             String index = b.startIndex();
             ClientConfig cfg = b.config(cacheDir, index).withUpstream(up.baseUrl(), List.of(b.cacheKeyPublic()));
             try (SwarmClient c = new SwarmClient(cfg);

@@ -1,5 +1,6 @@
 package org.nixswarm.client.faults;
 
+import org.nixswarm.client.TestBundle;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,13 +43,13 @@ class ForgedInputTest {
         Path root = tmp.resolve("cache");
         Files.createDirectories(root);
         try (StaticHttpServer up = new StaticHttpServer(root).start();
-             FaultBundle b = new FaultBundle(root, new long[] {10_000, 10_000}, 16384, 31, List.of(up.baseUrl()))) {
+             TestBundle b = TestBundle.withWebSeedsOnly(root, new long[] {10_000, 10_000}, 16384, 31, List.of(up.baseUrl()))) {
             // path 0: a field changed under its signature; path 1: signed by a key nobody trusts
             Path p0 = root.resolve(b.hash(0) + ".narinfo");
             Files.writeString(p0, Files.readString(p0).replace("NarSize: ", "NarSize: 1"));
             SecretKey stranger = SecretKey.generate("fault-cache-1", new SecureRandom()); // same name, other key
             Files.writeString(root.resolve(b.hash(1) + ".narinfo"), b.narinfo(1).withoutSignatures().withSignature(stranger).print());
-            ClientConfig cfg = ClientConfig.defaults(tmp.resolve("client"), FaultBundle.freePort())
+            ClientConfig cfg = ClientConfig.defaults(tmp.resolve("client"), TestBundle.freePort())
                     .withUpstream(up.baseUrl(), List.of(b.cacheKeyPublic()));
             try (SwarmClient c = new SwarmClient(cfg);
                  SubstituterServer s = new SubstituterServer(c, new InetSocketAddress("127.0.0.1", 0))) {
@@ -68,7 +69,7 @@ class ForgedInputTest {
 
     @Test
     void anIndexEntryWithABadPlannerSignatureIsIgnored() throws Exception {
-        try (FaultBundle b = new FaultBundle(tmp.resolve("cache"), new long[] {10_000}, 16384, 32, List.of("http://127.0.0.1:9/"))) {
+        try (TestBundle b = TestBundle.withWebSeedsOnly(tmp.resolve("cache"), new long[] {10_000}, 16384, 32, List.of("http://127.0.0.1:9/"))) {
             SecretKey forger = SecretKey.generate("fault-planner-1", new SecureRandom());
             b.entryFilter = n -> {
                 // the same entry pointing at the forger's torrent, signed by the forger
@@ -102,7 +103,7 @@ class ForgedInputTest {
         Path root = tmp.resolve("cache");
         Files.createDirectories(root);
         try (StaticHttpServer up = new StaticHttpServer(root).start();
-             FaultBundle b = new FaultBundle(root, new long[] {100_000}, 16384, 33, List.of(up.baseUrl()))) {
+             TestBundle b = TestBundle.withWebSeedsOnly(root, new long[] {100_000}, 16384, 33, List.of(up.baseUrl()))) {
             byte[] forged = flipAPieceHash(b.torrentBytes);
             assertNotEquals(b.infohash(), Torrent.read(forged).infoHash().hex(), "the forged info hashes differently");
             b.servedTorrent = forged;

@@ -1,5 +1,6 @@
 package org.nixswarm.client.faults;
 
+import org.nixswarm.client.TestBundle;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -137,7 +138,7 @@ class MaliciousPeerTest {
         Path root = tmp.resolve("cache");
         Files.createDirectories(root);
         try (StaticHttpServer up = new StaticHttpServer(root).start();
-             FaultBundle b = new FaultBundle(root, new long[] {SIZE}, PIECE, 51, List.of(up.baseUrl()));
+             TestBundle b = TestBundle.withWebSeedsOnly(root, new long[] {SIZE}, PIECE, 51, List.of(up.baseUrl()));
              BadPeer bad = new BadPeer(HexFormat.of().parseHex(b.infohash()), b.data(0), (SIZE + PIECE - 1) / PIECE, mode)) {
             String index = b.startIndex();
             // the peer gets a 10 s head start (Bt can take seconds to open the connection on a loaded machine) before the web seed comes in

@@ -1,5 +1,6 @@
 package org.nixswarm.client.faults;
 
+import org.nixswarm.client.TestBundle;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -90,8 +91,8 @@ class WebSeedFaultTest {
         return c;
     }
 
-    private FaultBundle bundle(List<String> seeds) throws IOException {
-        return new FaultBundle(tmp.resolve("cache"), new long[] {SIZE}, 16384, 21, seeds);
+    private TestBundle bundle(List<String> seeds) throws IOException {
+        return TestBundle.withWebSeedsOnly(tmp.resolve("cache"), new long[] {SIZE}, 16384, 21, seeds);
     }
 
     private String base(String prefix) {
@@ -104,7 +105,7 @@ class WebSeedFaultTest {
         List<Arguments> faults = faults().toList();
         long[] sizes = new long[faults.size()];
         Arrays.fill(sizes, SIZE);
-        try (FaultBundle b = new FaultBundle(tmp.resolve("cache"), sizes, 16384, 21, List.of(base("ws")))) {
+        try (TestBundle b = TestBundle.withWebSeedsOnly(tmp.resolve("cache"), sizes, 16384, 21, List.of(base("ws")))) {
             for (int i = 0; i < faults.size(); i++) {
                 wm.stubFor(get(urlPathEqualTo("/ws" + b.urlPath(i))).willReturn(fault(faults.get(i)).apply(b.data(i))));
             }
@@ -149,7 +150,7 @@ class WebSeedFaultTest {
         List<Arguments> faults = faults().toList();
         long[] sizes = new long[faults.size()];
         Arrays.fill(sizes, SIZE);
-        try (FaultBundle b = new FaultBundle(tmp.resolve("cache"), sizes, 16384, 22, List.of(base("ws")))) {
+        try (TestBundle b = TestBundle.withWebSeedsOnly(tmp.resolve("cache"), sizes, 16384, 22, List.of(base("ws")))) {
             for (int i = 0; i < faults.size(); i++) {
                 String path = "/ws" + b.urlPath(i), scenario = "flaky-" + i;
                 ResponseDefinitionBuilder bad = fault(faults.get(i)).apply(b.data(i));
@@ -184,7 +185,7 @@ class WebSeedFaultTest {
 
     @Test
     void aSecondWebSeedIsUsedWhenTheFirstKeepsFailing() throws Exception {
-        try (FaultBundle b = bundle(List.of(base("down"), base("up")))) {
+        try (TestBundle b = bundle(List.of(base("down"), base("up")))) {
             wm.stubFor(get(urlPathEqualTo("/down" + b.urlPath(0))).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
             wm.stubFor(get(urlPathEqualTo("/up" + b.urlPath(0))).willReturn(partial(b.data(0), SIZE)));
             String index = b.startIndex();
@@ -199,7 +200,7 @@ class WebSeedFaultTest {
 
     @Test
     void a200WithTheWholeFileInsteadOf206IsAcceptedWhenItIsRight() throws Exception {
-        try (FaultBundle b = bundle(List.of(base("ws")))) {
+        try (TestBundle b = bundle(List.of(base("ws")))) {
             wm.stubFor(get(urlPathEqualTo("/ws" + b.urlPath(0))).willReturn(aResponse().withStatus(200).withBody(b.data(0))));
             String index = b.startIndex();
             try (SwarmClient c = new SwarmClient(b.config(tmp.resolve("client"), index))) {
@@ -212,7 +213,7 @@ class WebSeedFaultTest {
 
     @Test
     void aSlowDripStillYieldsTheRightFile() throws Exception {
-        try (FaultBundle b = bundle(List.of(base("ws")))) {
+        try (TestBundle b = bundle(List.of(base("ws")))) {
             wm.stubFor(get(urlPathEqualTo("/ws" + b.urlPath(0))).willReturn(partial(b.data(0), SIZE).withChunkedDribbleDelay(20, 1500)));
             String index = b.startIndex();
             try (SwarmClient c = new SwarmClient(b.config(tmp.resolve("client"), index))) {
@@ -225,7 +226,7 @@ class WebSeedFaultTest {
         }
     }
 
-    private void assertFileIsRight(FaultBundle b, int i, NarFile f) throws Exception {
+    private void assertFileIsRight(TestBundle b, int i, NarFile f) throws Exception {
         assertTrue(f.isComplete());
         assertEquals(SIZE, f.bytesFromWebSeed());
         byte[] onDisk = Files.readAllBytes(tmp.resolve("client/nar/" + b.fileName(i)));
