@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.nixswarm.dht.DhtNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ public final class DhtPeers implements PeerSourceFactory {
     private final DhtNode node;
     private final int announcePort;
     private final Map<TorrentId, Source> sources = new ConcurrentHashMap<>();
+    private volatile Predicate<TorrentId> wanting = t -> true;
 
     /** @param announcePort our BitTorrent port to announce, or 0 to look up only */
     public DhtPeers(DhtNode node, int announcePort) {
@@ -40,21 +42,32 @@ public final class DhtPeers implements PeerSourceFactory {
         this.announcePort = announcePort;
     }
 
+    /**
+     * Peers are handed to Bt only for bundles with a wanted file: a session that only seeds
+     * leaves dialing to the downloaders, because Bt drops both connections when two peers dial
+     * each other at once. Lookups (and our announcements) go on either way.
+     */
+    void handPeersOnlyWhen(Predicate<TorrentId> wanting) {
+        this.wanting = wanting;
+    }
+
     /** Bt asks for a source on every discovery round: one per torrent keeps its peers and its schedule. */
     @Override
     public PeerSource getPeerSource(TorrentId torrentId) {
-        return sources.computeIfAbsent(torrentId, t -> new Source(t.getBytes()));
+        return sources.computeIfAbsent(torrentId, t -> new Source(t));
     }
 
     private final class Source implements PeerSource {
+        private final TorrentId id;
         private final byte[] infohash;
         private final AtomicBoolean running = new AtomicBoolean();
         private volatile List<Peer> peers = List.of();
         private volatile long nextLookup = System.nanoTime();
         private volatile long retry = RETRY_NANOS;
 
-        Source(byte[] infohash) {
-            this.infohash = infohash;
+        Source(TorrentId id) {
+            this.id = id;
+            this.infohash = id.getBytes();
         }
 
         @Override
@@ -73,12 +86,12 @@ public final class DhtPeers implements PeerSourceFactory {
                     running.set(false);
                 });
             }
-            return !peers.isEmpty();
+            return !peers.isEmpty() && wanting.test(id);
         }
 
         @Override
         public Collection<Peer> getPeers() {
-            return peers;
+            return wanting.test(id) ? peers : List.of();
         }
     }
 

@@ -47,11 +47,14 @@ public final class SwarmRuntime implements AutoCloseable {
     }
 
     /** @param dhtPeers BEP 5 peers (and our announcements) from the client's DHT node, or null */
-    public SwarmRuntime(NarCache cache, SwarmOptions options, bt.peer.PeerSourceFactory dhtPeers) {
+    public SwarmRuntime(NarCache cache, SwarmOptions options, DhtPeers dhtPeers) {
         this.cache = cache;
         this.options = options;
         this.upload = new TokenBucket(options.maxUploadBytesPerSecond());
         this.download = new TokenBucket(options.maxDownloadBytesPerSecond());
+        if (dhtPeers != null) {
+            dhtPeers.handPeersOnlyWhen(this::wanting);
+        }
         Config config = new Config();
         config.setAcceptorAddress(options.bindAddress());
         config.setAcceptorPort(options.peerPort());
@@ -99,8 +102,7 @@ public final class SwarmRuntime implements AutoCloseable {
 
                     @Override
                     public boolean wanting(bt.metainfo.TorrentId torrent) {
-                        BundleSession s = sessions.get(hex(torrent.getBytes()));
-                        return s == null || s.wanting();
+                        return SwarmRuntime.this.wanting(torrent);
                     }
                 });
             }
@@ -150,6 +152,12 @@ public final class SwarmRuntime implements AutoCloseable {
             }
         }
         return new AnnounceStats.Transfer(up, down, left);
+    }
+
+    /** Whether a bundle has a file being downloaded (unknown bundles count as wanting). */
+    private boolean wanting(bt.metainfo.TorrentId torrent) {
+        BundleSession s = sessions.get(hex(torrent.getBytes()));
+        return s == null || s.wanting();
     }
 
     private static String hex(byte[] b) {
