@@ -1,6 +1,7 @@
 package org.nixswarm.cli;
 
-import java.io.ByteArrayOutputStream;
+import org.nixswarm.cli.ChainCache.Built;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.nixswarm.client.ClientConfig;
 import org.nixswarm.client.DhtSettings;
@@ -25,14 +25,7 @@ import org.nixswarm.client.SwarmClient;
 import org.nixswarm.client.cache.NarFile;
 import org.nixswarm.client.http.SubstituterServer;
 import org.nixswarm.client.swarm.SwarmOptions;
-import org.nixswarm.core.nar.NarSummary;
-import org.nixswarm.core.nar.NarWriter;
-import org.nixswarm.core.nar.Xz;
-import org.nixswarm.core.narinfo.NarInfo;
 import org.nixswarm.core.sign.SecretKey;
-import org.nixswarm.core.store.Hash;
-import org.nixswarm.core.store.HashAlgorithm;
-import org.nixswarm.core.store.NixBase32;
 import org.nixswarm.core.store.StorePath;
 import org.nixswarm.core.testcache.StaticHttpServer;
 import org.nixswarm.dht.DhtConfig;
@@ -59,7 +52,6 @@ import org.nixswarm.tracker.TrackerConfig;
 public final class DhtFallbackMain {
     private static final int DHT_PORT = 6881;
 
-    record Built(StorePath path, NarInfo narinfo, String fileName, byte[] xz) {}
 
     public static void main(String[] args) throws Exception {
         int code = 1;
@@ -67,10 +59,8 @@ public final class DhtFallbackMain {
         List<AutoCloseable> open = new ArrayList<>();
         try {
             Path cacheDir = tmp.resolve("cache");
-            Files.createDirectories(cacheDir.resolve("nar"));
-            Files.writeString(cacheDir.resolve("nix-cache-info"), "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 40\n");
             SecretKey cacheKey = SecretKey.generate("test-cache-1", new SecureRandom());
-            List<Built> built = buildCache(tmp, cacheDir, cacheKey);
+            List<Built> built = ChainCache.write(tmp, cacheDir, cacheKey, 5);
             StaticHttpServer upstream = new StaticHttpServer(cacheDir).start();
             open.add(0, upstream);
             Tracker tracker = Tracker.start(TrackerConfig.builder().http(new InetSocketAddress("127.0.0.1", 0))
@@ -211,39 +201,6 @@ public final class DhtFallbackMain {
     private static byte[] seed(SecretKey key) {
         String nix = key.toNixFormat();
         return Arrays.copyOf(Base64.getDecoder().decode(nix.substring(nix.indexOf(':') + 1)), 32);
-    }
-
-    /** Three store paths, c <- b <- a, as NARs (xz) with signed narinfos in a binary cache directory. */
-    private static List<Built> buildCache(Path tmp, Path cacheDir, SecretKey cacheKey) throws Exception {
-        Random rnd = new Random(5);
-        List<Built> built = new ArrayList<>();
-        StorePath previous = null;
-        String[] names = {"leaf-c", "middle-b", "top-a"};
-        int[] sizes = {40_000, 90_000, 150_000};
-        for (int i = 0; i < 3; i++) {
-            Path tree = tmp.resolve("trees/" + names[i]);
-            Files.createDirectories(tree.resolve("bin"));
-            byte[] payload = new byte[sizes[i]];
-            rnd.nextBytes(payload);
-            Files.write(tree.resolve("bin/payload"), payload);
-            ByteArrayOutputStream nar = new ByteArrayOutputStream();
-            NarSummary sum = NarWriter.dump(tree, nar);
-            byte[] xz = Xz.compress(nar.toByteArray(), 6);
-            Hash fileHash = Hash.sha256(xz);
-            String fileName = fileHash.toBase32String().substring(7) + ".nar.xz";
-            Files.write(cacheDir.resolve("nar/" + fileName), xz);
-            byte[] h = new byte[20];
-            rnd.nextBytes(h);
-            StorePath sp = StorePath.parse("/nix/store/" + NixBase32.encode(h) + "-" + names[i]);
-            NarInfo.Builder nb = NarInfo.builder().storePath(sp).url("nar/" + fileName).compression("xz").fileHash(fileHash)
-                    .fileSize(xz.length).narHash(new Hash(HashAlgorithm.SHA256, sum.sha256())).narSize(sum.size());
-            if (previous != null) nb.reference(previous);
-            NarInfo ni = nb.build().withSignature(cacheKey);
-            Files.writeString(cacheDir.resolve(sp.hashPart() + ".narinfo"), ni.print());
-            built.add(new Built(sp, ni, fileName, xz));
-            previous = sp;
-        }
-        return built;
     }
 
     private static void check(boolean ok, String what) {

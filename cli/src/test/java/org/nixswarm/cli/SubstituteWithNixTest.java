@@ -1,5 +1,7 @@
 package org.nixswarm.cli;
 
+import org.nixswarm.cli.ChainCache.Built;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,11 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,14 +29,7 @@ import org.nixswarm.client.SwarmClient;
 import org.nixswarm.client.cache.NarFile;
 import org.nixswarm.client.http.SubstituterServer;
 import org.nixswarm.client.resolve.IndexClient;
-import org.nixswarm.core.nar.NarSummary;
-import org.nixswarm.core.nar.NarWriter;
-import org.nixswarm.core.nar.Xz;
-import org.nixswarm.core.narinfo.NarInfo;
 import org.nixswarm.core.sign.SecretKey;
-import org.nixswarm.core.store.Hash;
-import org.nixswarm.core.store.HashAlgorithm;
-import org.nixswarm.core.store.NixBase32;
 import org.nixswarm.core.store.StorePath;
 import org.nixswarm.core.testcache.StaticHttpServer;
 import org.nixswarm.core.testing.Tools;
@@ -58,8 +50,6 @@ class SubstituteWithNixTest {
 
     @TempDir Path tmp;
 
-    record Built(StorePath path, NarInfo narinfo, String fileName) {}
-
     static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -70,41 +60,11 @@ class SubstituteWithNixTest {
     void nixRealisesAClosureFromAPeerThenFromTheWebSeed() throws Exception {
         Path nixStore = Tools.require("nix-store", "nix-bin");
         Path cacheDir = tmp.resolve("cache");
-        Files.createDirectories(cacheDir.resolve("nar"));
-        Files.writeString(cacheDir.resolve("nix-cache-info"), "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 40\n");
         SecretKey cacheKey = SecretKey.generate("test-cache-1", new SecureRandom());
-        Random rnd = new Random(42);
+        // c <- b <- a: three levels of references
+        List<Built> built = ChainCache.write(tmp, cacheDir, cacheKey, 42);
 
         try (StaticHttpServer upstream = new StaticHttpServer(cacheDir).start()) {
-            // c <- b <- a: three levels of references
-            List<Built> built = new ArrayList<>();
-            StorePath previous = null;
-            String[] names = {"leaf-c", "middle-b", "top-a"};
-            int[] sizes = {40_000, 90_000, 150_000};
-            for (int i = 0; i < 3; i++) {
-                Path tree = tmp.resolve("trees/" + names[i]);
-                Files.createDirectories(tree.resolve("bin"));
-                byte[] payload = new byte[sizes[i]];
-                rnd.nextBytes(payload);
-                Files.write(tree.resolve("bin/payload"), payload);
-                Files.writeString(tree.resolve("README"), "store path " + names[i] + "\n");
-                ByteArrayOutputStream nar = new ByteArrayOutputStream();
-                NarSummary sum = NarWriter.dump(tree, nar);
-                byte[] xz = Xz.compress(nar.toByteArray(), 6);
-                Hash fileHash = Hash.sha256(xz);
-                String fileName = fileHash.toBase32String().substring(7) + ".nar.xz";
-                Files.write(cacheDir.resolve("nar/" + fileName), xz);
-                byte[] h = new byte[20];
-                rnd.nextBytes(h);
-                StorePath sp = StorePath.parse("/nix/store/" + NixBase32.encode(h) + "-" + names[i]);
-                NarInfo.Builder nb = NarInfo.builder().storePath(sp).url("nar/" + fileName).compression("xz").fileHash(fileHash)
-                        .fileSize(xz.length).narHash(new Hash(HashAlgorithm.SHA256, sum.sha256())).narSize(sum.size());
-                if (previous != null) nb.reference(previous);
-                NarInfo ni = nb.build().withSignature(cacheKey);
-                Files.writeString(cacheDir.resolve(sp.hashPart() + ".narinfo"), ni.print());
-                built.add(new Built(sp, ni, fileName));
-                previous = sp;
-            }
             // the real planner; the torrents announce to the real tracker (started before the plan exists, so open)
             Path plan = tmp.resolve("plan");
             try (Tracker tracker = Tracker.start(TrackerConfig.builder().http(new InetSocketAddress("127.0.0.1", 0))
