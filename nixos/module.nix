@@ -126,6 +126,27 @@ let
     serviceConfig = hardening ports // { ExecStart = exec args; } // extra;
   };
 
+  # The DHT node of the substituter and of the index publisher: where it binds and whom it joins.
+  dhtOptions = what: defaultPort: portNote: {
+    address = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = "203.0.113.7";
+      description = "The machine's global unicast address ${what}'s DHT node binds to (the DHT refuses wildcard and private addresses).";
+    };
+    port = mkOption {
+      type = types.port;
+      default = defaultPort;
+      description = "UDP port of ${what}'s DHT node.${portNote}";
+    };
+    bootstrap = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "dht.example.org:6881" ];
+      description = "DHT nodes to join through (`host:port`). No public routers are ever contacted, so at least one is needed.";
+    };
+  };
+
   listenOptions = what: {
     listenAddress = mkOption {
       type = types.str;
@@ -242,25 +263,9 @@ in
       description = "Store paths (globs or hashes) that are never looked up outside this machine.";
     };
 
-    dht = {
+    dht = dhtOptions "the substituter" 6882
+      " The same TCP port fetches torrent metadata and index shards from peers. Must differ from `peerPort`." // {
       enable = mkEnableOption "a Mainline DHT node in the substituter: peers of every bundle through BEP 5, and store-path lookups through the published index when `indexUrl` is unset or down";
-      port = mkOption {
-        type = types.port;
-        default = 6882;
-        description = "UDP port of the DHT node; the same TCP port fetches torrent metadata and index shards from peers. Must differ from `peerPort`.";
-      };
-      address = mkOption {
-        type = types.nullOr types.str;
-        default = null;
-        example = "203.0.113.7";
-        description = "The machine's global unicast address the DHT node binds to (the DHT refuses wildcard and private addresses).";
-      };
-      bootstrap = mkOption {
-        type = types.listOf types.str;
-        default = [ ];
-        example = [ "dht.example.org:6881" ];
-        description = "DHT nodes to join through (`host:port`). No public routers are ever contacted, so at least one is needed.";
-      };
       publisherKey = mkOption {
         type = types.nullOr types.str;
         default = null;
@@ -314,28 +319,12 @@ in
         example = "nix-swarm-planner-1:HsUN+4FV9tTQgbYN66JXUQM75/CZ3cyI0PfCv0sOs3Q=";
         description = "Only plans signed by this planner key (`name:base64`, or a file holding it) are served. Null accepts the key each plan names.";
       };
-      dht = {
+      dht = dhtOptions "the index publisher" 6881 "" // {
         enable = mkEnableOption "publishing the index into the Mainline DHT (an index torrent seeded over BitTorrent, pointed to by a BEP 44 item signed with `keyFile`), so clients resolve paths when this server is gone";
-        address = mkOption {
-          type = types.nullOr types.str;
-          default = null;
-          example = "203.0.113.8";
-          description = "The machine's global unicast address the DHT node binds to.";
-        };
-        port = mkOption {
-          type = types.port;
-          default = 6881;
-          description = "UDP port of the publisher's DHT node.";
-        };
         btPort = mkOption {
           type = types.port;
           default = 6883;
           description = "TCP port that seeds the index torrent.";
-        };
-        bootstrap = mkOption {
-          type = types.listOf types.str;
-          default = [ ];
-          description = "DHT nodes to join through (`host:port`); no public routers are used.";
         };
         keyFile = mkOption {
           type = types.nullOr types.str;
