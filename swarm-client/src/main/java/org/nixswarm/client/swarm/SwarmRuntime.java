@@ -37,6 +37,7 @@ public final class SwarmRuntime implements AutoCloseable {
     private final SwarmOptions options;
     private volatile BtRuntime runtime;
     private final BanAgent bans = new BanAgent();
+    private final ReceivedBlocks receivedBlocks = new ReceivedBlocks();
     private final StaticPeers staticPeers = new StaticPeers();
     private final Map<String, BundleSession> sessions = new ConcurrentHashMap<>();
     private final TokenBucket upload;
@@ -113,6 +114,19 @@ public final class SwarmRuntime implements AutoCloseable {
                 return verifier;
             }
 
+            // Bt's registry of received blocks mixes up bundles and connections: see ReceivedBlocks
+            @Provides
+            @Singleton
+            public bt.net.pipeline.IBufferedPieceRegistry receivedBlocks() {
+                return receivedBlocks;
+            }
+
+            @Provides
+            @Singleton
+            public bt.net.pipeline.IChannelPipelineFactory pipelines(bt.net.buffer.IBufferManager buffers) {
+                return peer -> new bt.net.pipeline.ChannelPipelineFactory(buffers, receivedBlocks.from(peer)).buildPipeline(peer);
+            }
+
             @Provides
             @Singleton
             public DataWorker dataWorker(IRuntimeLifecycleBinder lifecycle, TorrentRegistry registry, ChunkVerifier v, Config c) {
@@ -120,7 +134,7 @@ public final class SwarmRuntime implements AutoCloseable {
                 // piece's mapping to that slot, so a seeder that served more than 20 pieces of a
                 // bundle answers a request for an earlier piece with another piece's bytes (and
                 // gets banned for it). Blocks are read straight from the cache files instead.
-                return new RecordingDataWorker(new DefaultDataWorker(lifecycle, registry, v, new NoCache(registry), c), bans);
+                return new RecordingDataWorker(new DefaultDataWorker(lifecycle, registry, v, new NoCache(registry), c), bans, receivedBlocks);
             }
         };
         try {
