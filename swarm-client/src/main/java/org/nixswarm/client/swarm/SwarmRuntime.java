@@ -37,7 +37,7 @@ public final class SwarmRuntime implements AutoCloseable {
     private final SwarmOptions options;
     private volatile BtRuntime runtime;
     private final BanAgent bans = new BanAgent();
-    private final ReceivedBlocks receivedBlocks = new ReceivedBlocks();
+    private final ReceivedBlocks receivedBlocks;
     private final StaticPeers staticPeers = new StaticPeers();
     private final Map<String, BundleSession> sessions = new ConcurrentHashMap<>();
     private final TokenBucket upload;
@@ -53,6 +53,7 @@ public final class SwarmRuntime implements AutoCloseable {
         this.options = options;
         this.upload = new TokenBucket(options.maxUploadBytesPerSecond());
         this.download = new TokenBucket(options.maxDownloadBytesPerSecond());
+        this.receivedBlocks = new ReceivedBlocks(download);
         if (dhtPeers != null) {
             dhtPeers.handPeersOnlyWhen(this::wanting);
         }

@@ -81,7 +81,7 @@ class ReceivedBlocksTest {
 
     @Test
     void eachConnectionGetsItsOwnBlock() throws Exception {
-        ReceivedBlocks ours = new ReceivedBlocks();
+        ReceivedBlocks ours = new ReceivedBlocks(new TokenBucket(0));
         Peer a = peer(), b = peer(); // equal address and port: only the connection tells them apart
         deliver(a, ours.from(a), fill(0xAA));
         deliver(b, ours.from(b), fill(0xBB));
@@ -95,7 +95,7 @@ class ReceivedBlocksTest {
 
     @Test
     void theReceiveBufferIsNotHeldSoLaterBytesCannotLeakIn() throws Exception {
-        ReceivedBlocks ours = new ReceivedBlocks();
+        ReceivedBlocks ours = new ReceivedBlocks(new TokenBucket(0));
         Peer a = peer();
         ByteBuffer in = ByteBuffer.allocate(64 * 1024);
         InboundMessageProcessor p = decoder(a, in, ours.from(a));
