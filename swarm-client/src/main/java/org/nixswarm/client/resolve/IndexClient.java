@@ -46,7 +46,7 @@ public final class IndexClient {
         this.keys = List.copyOf(keys);
         this.timeout = timeout;
         this.prefixTtl = prefixTtl;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     public static String prefixOf(String storeHash) {

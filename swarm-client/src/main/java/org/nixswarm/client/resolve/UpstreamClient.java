@@ -24,7 +24,7 @@ public final class UpstreamClient {
     public UpstreamClient(String baseUrl, Duration timeout) {
         this.base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     public String baseUrl() { return base; }

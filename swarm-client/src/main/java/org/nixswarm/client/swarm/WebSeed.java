@@ -29,7 +29,9 @@ public final class WebSeed {
     private final long maxRangeBytes;
 
     public WebSeed(Duration timeout, int attempts, long maxRangeBytes) {
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        // HTTP/1.1: over plain http the JDK would try an h2c upgrade and then multiplex every range
+        // onto one connection, where one bad frame from a faulty server kills the good requests too
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
         this.timeout = timeout;
         this.attempts = attempts;
         this.maxRangeBytes = maxRangeBytes;

@@ -26,7 +26,7 @@ public final class Scraper {
     private final Duration timeout;
 
     public Scraper(Duration timeout) {
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
         this.timeout = timeout;
     }
 

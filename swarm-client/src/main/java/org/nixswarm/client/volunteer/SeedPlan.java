@@ -40,7 +40,7 @@ public final class SeedPlan {
 
     /** Reads the manifest at {@code location}: a manifest.json, a plan directory, or a URL of either. */
     public static SeedPlan load(String location, Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
         String manifest = location;
         boolean url = isUrl(location);
         if (url ? location.endsWith("/") : Files.isDirectory(Path.of(location))) {
