@@ -62,6 +62,11 @@ public final class SwarmRuntime implements AutoCloseable {
         config.setAcceptorPort(options.peerPort());
         config.setMaxMessageProcessingInterval(Duration.ofMillis(1));
         config.setMaxSimultaneouslyAssignedPieces(32);
+        // Two direct buffers of this size per connection (Bt's default is 1 MiB). Received blocks
+        // are copied out at once (ReceivedBlocks), so the receive buffer holds one message, not
+        // every block waiting for the disk: with honest peers no longer banned, 20 clients of
+        // OffloadBench in one JVM kept ~3000 connections open and ran out of direct memory.
+        config.setNetworkBufferSize(Integer.getInteger("nixswarm.netBufferKiB", 256) * 1024);
         config.setPeerDiscoveryInterval(options.peerDiscoveryInterval());
         config.setPeerConnectionRetryInterval(Duration.ofSeconds(5));
         config.setShutdownHookTimeout(Duration.ofSeconds(2));
