@@ -95,10 +95,11 @@ final class NarStreamer {
             }
             org.nixswarm.client.net.Trace.mark(file.name(), "streaming " + position + "+" + n);
             position += n;
-            if (file.isComplete() && position == file.size()) {
+            if (file.fileHashVerified() && position == file.size()) {
                 // the last bytes and the end of the response in one write: a client that has every
                 // byte sends its next request at once, and a response written before this one's end
-                // would be refused by the encoder (lost, and the client waits forever)
+                // would be refused by the encoder (lost, and the client waits forever). Verified is
+                // enough: the last byte goes out before the rename into nar/ completes the file.
                 var f = ctx.writeAndFlush(new DefaultLastHttpContent(buf));
                 if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
                 done();

@@ -90,7 +90,11 @@ class SubstituterLoadTest {
                 System.out.println("threads before " + threadsBefore + "\nthreads after  " + ResourceGauge.threadGroups());
                 assertEquals(List.of(), List.copyOf(st.errors()).subList(0, Math.min(10, st.errors().size())), "no request failed");
                 assertTrue(st.requests().get() > 1000, "load was applied: " + st.requests());
-                assertTrue(sockets(fdsAfter) <= sockets(fdsBefore) + 2, "no socket left open: " + fdsBefore + " -> " + fdsAfter);
+                // Idle keep-alive connections of the client's HTTP pools (web seed, index: the JDK keeps
+                // them 20 minutes) grow with the peak concurrency, up to about one per Nix client; a leak
+                // grows with the requests (tens of thousands here), so the bound is the client count.
+                assertTrue(sockets(fdsAfter) <= sockets(fdsBefore) + CLIENTS,
+                        "no socket left open: " + sockets(fdsBefore) + " -> " + sockets(fdsAfter) + ": " + fdsAfter);
                 String cacheDir = tmp.resolve("client").toString();
                 for (String f : fdsAfter) {
                     if (!f.startsWith(cacheDir)) continue;
