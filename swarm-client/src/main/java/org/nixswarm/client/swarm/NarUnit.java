@@ -59,7 +59,7 @@ final class NarUnit implements StorageUnit {
     public int writeBlock(ByteBuffer buffer, long offset) {
         NarFile f = session.narFile(entry);
         int n = buffer.remaining();
-        session.swarm().downloadLimit().take(n);
+        // (the download limit was taken when the block came off the network: ReceivedBlocks)
         if (f == null) {
             buffer.position(buffer.limit());
             return n;

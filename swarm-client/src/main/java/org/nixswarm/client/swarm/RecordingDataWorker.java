@@ -3,23 +3,29 @@ package org.nixswarm.client.swarm;
 import bt.metainfo.TorrentId;
 import bt.net.Peer;
 import bt.net.buffer.BufferedData;
+import bt.net.buffer.DelegatingByteBufferView;
 import bt.torrent.data.BlockRead;
 import bt.torrent.data.BlockWrite;
 import bt.torrent.data.DataWorker;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Bt's data worker with one addition: it tells the {@link BanAgent} who sent each block before
  * the block is written, so that a piece failing its hash is always traced to its senders (a
- * messaging agent may see the message only after the piece was checked).
+ * messaging agent may see the message only after the piece was checked). It is also where a
+ * {@link ReceivedBlocks.Claim} from Bt's piece consumer is exchanged for the block that this
+ * sender's connection delivered (Bt passes the sender here, not to the registry).
  */
 final class RecordingDataWorker implements DataWorker {
     private final DataWorker delegate;
     private final BanAgent bans;
+    private final ReceivedBlocks blocks;
 
-    RecordingDataWorker(DataWorker delegate, BanAgent bans) {
+    RecordingDataWorker(DataWorker delegate, BanAgent bans, ReceivedBlocks blocks) {
         this.delegate = delegate;
         this.bans = bans;
+        this.blocks = blocks;
     }
 
     @Override
@@ -29,7 +35,14 @@ final class RecordingDataWorker implements DataWorker {
 
     @Override
     public CompletableFuture<BlockWrite> addBlock(TorrentId torrentId, Peer peer, int pieceIndex, int offset, BufferedData buffer) {
-        bans.blockFrom(torrentId, peer, pieceIndex);
-        return delegate.addBlock(torrentId, peer, pieceIndex, offset, buffer);
+        BufferedData data = buffer instanceof ReceivedBlocks.Claim ? blocks.take(peer, pieceIndex, offset) : buffer;
+        if (data == null) {
+            // already written (a duplicate delivery): Bt's own registry answers null here too, and
+            // Bt then writes nothing; an empty write is the nearest a data worker can do
+            data = new BufferedData(new DelegatingByteBufferView(ByteBuffer.allocate(0)));
+        } else {
+            bans.blockFrom(torrentId, peer, pieceIndex);
+        }
+        return delegate.addBlock(torrentId, peer, pieceIndex, offset, data);
     }
 }

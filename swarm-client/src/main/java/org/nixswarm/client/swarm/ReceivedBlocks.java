@@ -1,0 +1,140 @@
+package org.nixswarm.client.swarm;
+
+import bt.net.Peer;
+import bt.net.buffer.BufferedData;
+import bt.net.buffer.DelegatingByteBufferView;
+import bt.net.pipeline.IBufferedPieceRegistry;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where a received block waits between Bt's decoder and its write to storage. Replaces Bt 1.10's
+ * {@code BufferedPieceRegistry}, which is ONE map for the whole runtime keyed by (piece index,
+ * offset) only: with many bundles and peers in one runtime, block 0 of piece 0 of bundle A and
+ * block 0 of piece 0 of bundle B (or a connection that has since closed and whose receive buffer
+ * went to another connection) share a key, the second block is not registered, and whichever
+ * consumer asks first is handed the first block's bytes: a piece from an honest peer holds other
+ * bytes of the stream, fails its hash, and the peer is banned. Offset 0 collides most, since
+ * every piece has it.
+ *
+ * <p>Here the key includes the connection (its {@link Peer}, which Bt gives the same instance for
+ * the decoder's pipeline, the connection and the {@code MessageContext}), and the bytes are copied
+ * out of the connection's receive buffer when decoded, so the buffer is never held (Bt's own
+ * scheme pins the buffer region until the write is done). Bt's piece consumer asks without saying
+ * which connection: it gets a {@link Claim}, which {@link RecordingDataWorker} redeems with the
+ * sender Bt passes alongside.
+ */
+final class ReceivedBlocks implements IBufferedPieceRegistry {
+    private static final long STALE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final int SWEEP_ABOVE = 512;
+    private final Map<Key, Held> held = new ConcurrentHashMap<>();
+    private final AtomicLong misses = new AtomicLong();
+    private final TokenBucket download;
+
+    /**
+     * {@code download} is the {@code --max-download} budget. It is taken here, on Bt's receiving
+     * thread, as blocks come off the network: taken only at the write (as before), it no longer
+     * slows the network now that blocks do not pin the receive buffer (a throttled client would
+     * queue the whole download in memory and finish it in the background).
+     */
+    ReceivedBlocks(TokenBucket download) {
+        this.download = download;
+    }
+
+    /** The registry one connection's decoder uses: it knows which connection the bytes came from. */
+    IBufferedPieceRegistry from(Peer peer) {
+        return new IBufferedPieceRegistry() {
+            @Override
+            public boolean addBufferedPiece(int pieceIndex, int offset, BufferedData buffer) {
+                store(peer, pieceIndex, offset, buffer);
+                // not held by Bt: the bytes are copied, the receive buffer region is free at once
+                return false;
+            }
+
+            @Override
+            public BufferedData getBufferedPiece(int pieceIndex, int offset) {
+                return take(peer, pieceIndex, offset);
+            }
+        };
+    }
+
+    /** Only reached if a pipeline was built without {@link #from}: kept apart from every connection's blocks. */
+    @Override
+    public boolean addBufferedPiece(int pieceIndex, int offset, BufferedData buffer) {
+        store(null, pieceIndex, offset, buffer);
+        return false;
+    }
+
+    @Override
+    public BufferedData getBufferedPiece(int pieceIndex, int offset) {
+        return new Claim(pieceIndex, offset);
+    }
+
+    /** The block {@code peer}'s connection delivered at (piece, offset), or null (already taken, or never received). */
+    BufferedData take(Peer peer, int pieceIndex, int offset) {
+        Held h = held.remove(new Key(peer, pieceIndex, offset));
+        if (h == null) {
+            misses.incrementAndGet();
+            return null;
+        }
+        return new BufferedData(new DelegatingByteBufferView(ByteBuffer.wrap(h.bytes)));
+    }
+
+    /** Claims that found no block (for tests and diagnostics). */
+    long misses() { return misses.get(); }
+
+    int waiting() { return held.size(); }
+
+    private void store(Peer peer, int pieceIndex, int offset, BufferedData buffer) {
+        download.take(buffer.length());
+        byte[] bytes = new byte[buffer.length()];
+        buffer.buffer().duplicate().get(bytes);
+        long now = System.nanoTime();
+        // a newer block from the same connection replaces an older one (same bytes: it was re-requested)
+        held.put(new Key(peer, pieceIndex, offset), new Held(bytes, now));
+        if (held.size() > SWEEP_ABOVE) {
+            // blocks Bt discarded (unexpected, or their piece was done) are never claimed
+            held.values().removeIf(x -> now - x.since > STALE_NANOS);
+        }
+    }
+
+    /** What Bt's piece consumer holds until the data worker learns the sender. */
+    static final class Claim extends BufferedData {
+        final int pieceIndex;
+        final int offset;
+
+        private Claim(int pieceIndex, int offset) {
+            super(new DelegatingByteBufferView(ByteBuffer.allocate(0)));
+            this.pieceIndex = pieceIndex;
+            this.offset = offset;
+        }
+    }
+
+    private record Held(byte[] bytes, long since) {}
+
+    /** Connection identity, not Peer equality: two connections to one address (two bundles) are two keys. */
+    private static final class Key {
+        private final Peer peer;
+        private final int pieceIndex;
+        private final int offset;
+
+        Key(Peer peer, int pieceIndex, int offset) {
+            this.peer = peer;
+            this.pieceIndex = pieceIndex;
+            this.offset = offset;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.peer == peer && k.pieceIndex == pieceIndex && k.offset == offset;
+        }
+
+        @Override
+        public int hashCode() {
+            return (System.identityHashCode(peer) * 31 + pieceIndex) * 31 + offset;
+        }
+    }
+}
