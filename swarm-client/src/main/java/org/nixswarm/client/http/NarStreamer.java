@@ -19,10 +19,13 @@ import org.nixswarm.client.cache.NarFile;
  * connection is closed short of Content-Length, so Nix sees an error and never a wrong file.
  */
 final class NarStreamer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NarStreamer.class);
     private static final int CHUNK = 256 * 1024;
 
     private final ChannelHandlerContext ctx;
-    private final NarFile file;
+    private volatile NarFile file;
+    private final java.util.function.Supplier<NarFile> reopen;
+    private boolean reopened;
     private final boolean keepAlive;
     private final Executor executor;
     private final Runnable onDone;
@@ -32,9 +35,12 @@ final class NarStreamer {
     private long position;
     private boolean writing;
 
-    NarStreamer(ChannelHandlerContext ctx, NarFile file, boolean keepAlive, Executor executor, Runnable onDone) {
+    /** @param reopen the file again from the cache, should it be evicted before its first byte went out */
+    NarStreamer(ChannelHandlerContext ctx, NarFile file, java.util.function.Supplier<NarFile> reopen, boolean keepAlive,
+                Executor executor, Runnable onDone) {
         this.ctx = ctx;
         this.file = file;
+        this.reopen = reopen;
         this.keepAlive = keepAlive;
         this.executor = executor;
         this.onDone = onDone;
@@ -60,6 +66,7 @@ final class NarStreamer {
                 return;
             }
             if (file.completion().isCompletedExceptionally()) {
+                LOG.warn("nar/{}: download failed after {} bytes were sent; connection closed short", file.name(), position);
                 ctx.close();
                 done();
                 return;
@@ -89,6 +96,25 @@ final class NarStreamer {
                 buf.writerIndex(n);
             } catch (IOException e) {
                 buf.release();
+                if (position == 0 && !reopened) {
+                    // evicted between the lookup and the first read (nothing sent yet, same size and
+                    // FileHash): fetch it again rather than fail Nix's request
+                    reopened = true;
+                    LOG.info("nar/{}: evicted before streaming began; fetching it again", file.name());
+                    file.removeListener(wake);
+                    try {
+                        file = reopen.get();
+                    } catch (RuntimeException again) {
+                        LOG.warn("nar/{}: cannot fetch it again: {}; connection closed", file.name(), again.getMessage());
+                        ctx.close();
+                        done();
+                        return;
+                    }
+                    file.addListener(wake);
+                    executor.execute(this::pump);
+                    return;
+                }
+                LOG.warn("nar/{}: cannot read at {}: {}; connection closed short", file.name(), position, e.getMessage());
                 ctx.close();
                 done();
                 return;

