@@ -35,20 +35,11 @@ public record ClientConfig(
         if (privatePaths == null) privatePaths = PrivatePaths.none();
     }
 
-    /** Without a DHT node. */
-    public ClientConfig(Path cacheDir, long cacheSize, SwarmOptions swarm, List<String> trackers, String indexUrl,
-                        List<String> indexKeys, String upstreamUrl, List<String> upstreamKeys, PrivatePaths privatePaths,
-                        long seedBudget, Duration raceDelay, Duration peerStall, Duration negativeTtl, Duration httpTimeout,
-                        int priority) {
-        this(cacheDir, cacheSize, swarm, trackers, indexUrl, indexKeys, upstreamUrl, upstreamKeys, privatePaths, seedBudget,
-                raceDelay, peerStall, negativeTtl, httpTimeout, priority, null);
-    }
-
     /** Defaults for tests and {@code fetch}: loopback, no limits, 1 s head start for peers. */
     public static ClientConfig defaults(Path cacheDir, int peerPort) {
         return new ClientConfig(cacheDir, 0, SwarmOptions.loopback(peerPort), List.of(), null, List.of(), null, List.of(),
                 PrivatePaths.none(), 0, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(30),
-                Duration.ofSeconds(10), 30);
+                Duration.ofSeconds(10), 30, null);
     }
 
     public ClientConfig withIndex(String url, String key) {
@@ -59,6 +50,12 @@ public record ClientConfig(
     public ClientConfig withUpstream(String url, List<String> keys) {
         return new ClientConfig(cacheDir, cacheSize, swarm, trackers, indexUrl, indexKeys, url, keys, privatePaths, seedBudget,
                 raceDelay, peerStall, negativeTtl, httpTimeout, priority, dht);
+    }
+
+    /** Trackers announced to for every bundle, besides each torrent's own. */
+    public ClientConfig withTrackers(List<String> t) {
+        return new ClientConfig(cacheDir, cacheSize, swarm, t, indexUrl, indexKeys, upstreamUrl, upstreamKeys, privatePaths,
+                seedBudget, raceDelay, peerStall, negativeTtl, httpTimeout, priority, dht);
     }
 
     public ClientConfig withRaceDelay(Duration d) {

@@ -85,9 +85,7 @@ class TrackerDiscoveryTest {
                 .withUpstream(b.upstreamUrl(), List.of(b.cacheKeyPublic()))
                 .withIndex(index, b.plannerKeyPublic())
                 .withRaceDelay(raceDelay);
-        return new ClientConfig(c.cacheDir(), c.cacheSize(), c.swarm(), List.of(tracker), c.indexUrl(), c.indexKeys(), c.upstreamUrl(),
-                c.upstreamKeys(), c.privatePaths(), c.seedBudget(), c.raceDelay(), c.peerStall(), c.negativeTtl(), c.httpTimeout(),
-                c.priority());
+        return c.withTrackers(List.of(tracker));
     }
 
     private static void await(String what, java.util.function.BooleanSupplier ok) throws InterruptedException {

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.nixswarm.client.cache.NarFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streams a file to Nix as its verified prefix grows, in order, one chunk in flight at a time
@@ -19,12 +22,12 @@ import org.nixswarm.client.cache.NarFile;
  * connection is closed short of Content-Length, so Nix sees an error and never a wrong file.
  */
 final class NarStreamer {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NarStreamer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(NarStreamer.class);
     private static final int CHUNK = 256 * 1024;
 
     private final ChannelHandlerContext ctx;
     private volatile NarFile file;
-    private final java.util.function.Supplier<NarFile> reopen;
+    private final Supplier<NarFile> reopen;
     private boolean reopened;
     private final boolean keepAlive;
     private final Executor executor;
@@ -36,7 +39,7 @@ final class NarStreamer {
     private boolean writing;
 
     /** @param reopen the file again from the cache, should it be evicted before its first byte went out */
-    NarStreamer(ChannelHandlerContext ctx, NarFile file, java.util.function.Supplier<NarFile> reopen, boolean keepAlive,
+    NarStreamer(ChannelHandlerContext ctx, NarFile file, Supplier<NarFile> reopen, boolean keepAlive,
                 Executor executor, Runnable onDone) {
         this.ctx = ctx;
         this.file = file;

@@ -19,9 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * BEP 5 peers from our DHT node, for every bundle the runtime has a session of, and our own
- * announcement (announce_peer with the peer port) to the nodes closest to the bundle. Unlike the
- * dht module's blocking {@code DhtPeerSourceFactory}, a lookup never holds up Bt's discovery
- * round (run every second): it runs in the background, again after {@link #RETRY_NANOS} (doubling
+ * announcement (announce_peer with the peer port) to the nodes closest to the bundle. A lookup
+ * never holds up Bt's discovery round (run every second, one blocking get_peers each would): it runs in the background, again after {@link #RETRY_NANOS} (doubling
  * up to {@link #MAX_RETRY_NANOS} while it keeps finding no one) and every {@link #REFRESH_NANOS} at most, which also renews the
  * announcement.
  */
