@@ -56,7 +56,6 @@ public final class SwarmClient implements AutoCloseable {
     private final Map<String, Resolution> byHash = new ConcurrentHashMap<>();
     private final Map<String, Resolution> byFile = new ConcurrentHashMap<>();
     private final Map<String, Long> negative = new ConcurrentHashMap<>();
-    private final Map<String, NarFile> downloading = new ConcurrentHashMap<>();
     // parsed torrents by infohash: a bundle's later files skip re-reading and re-hashing its torrent
     private final Map<String, BundleLayout> layouts = new ConcurrentHashMap<>();
     private final ExecutorService workers;
@@ -283,15 +282,14 @@ public final class SwarmClient implements AutoCloseable {
 
     public NarFile download(Resolution r) {
         NarinfoView n = r.narinfo();
+        // Always the cache's live file for the name, never one remembered from an earlier call: a
+        // request pins the name, which protects only that file (a map of running downloads once
+        // returned a file evicted as it completed, closed under the request: issue 5)
         NarFile f = cache.file(n.fileName(), n.fileSize(), n.fileHash());
         cache.touch(n.fileName());
-        if (f.isComplete()) return f;
-        NarFile running = downloading.putIfAbsent(n.fileName(), f);
-        if (running != null && !running.completion().isDone()) return running;
-        if (running != null) downloading.put(n.fileName(), f);
+        if (f.isComplete() || !f.claimDownload()) return f;
         f.completion().whenComplete((ok, err) -> {
             org.nixswarm.client.net.Trace.mark(n.fileName(), "complete (FileHash checked, renamed)");
-            downloading.remove(n.fileName(), f);
             if (err != null) LOG.warn("download of {} failed: {}", n.fileName(), err.getMessage());
         });
         org.nixswarm.client.net.Trace.mark(n.fileName(), "download queued");

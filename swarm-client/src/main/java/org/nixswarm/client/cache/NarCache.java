@@ -35,10 +35,16 @@ import org.slf4j.LoggerFactory;
  * restart. Every write goes to a temporary name and is renamed into place.
  *
  * <p>Two budgets, never shared: the LRU budget ({@code --cache-size}, {@link #used()}) holds what
- * Nix asked for; files held for volunteer seeding ({@code --seed-budget}, {@link #seedUsed()}) are
+ * Nix asked for, and reserves the whole size of every download in progress from the moment it
+ * starts ({@link #inProgress()}), evicting complete files to make room before the bytes arrive; files held for volunteer seeding ({@code --seed-budget}, {@link #seedUsed()}) are
  * counted against the seed budget instead and are never evicted while a bundle holds them (the holds
  * are saved in {@code DIR/seeding.list}, so a restart does not evict them either). A file released
  * by every bundle joins the LRU as its youngest entry.
+ *
+ * <p>A pin protects a name: the file the cache maps that name to. So the cache never hands out, nor
+ * keeps in its map, an object it has dropped (evicted, failed or closed): {@link #file} always
+ * returns the live object for the name, and whoever downloads must download that object
+ * ({@link NarFile#claimDownload()}), never one remembered from before.
  *
  * <p>Eviction never deletes a file in use: one pinned by a stream to Nix, or one a peer read
  * within {@link #UPLOAD_ACTIVE_MILLIS} (seeding alone does not protect a file, or a cache whose every file
@@ -71,8 +77,17 @@ public final class NarCache implements AutoCloseable {
     // complete held files on disk -> size
     private final Map<String, Long> seedFiles = new HashMap<>();
     private long seedBudget = Long.MAX_VALUE;
+    // test seam: runs on the finishing thread once completed() has released the lock, before the
+    // file's completion future is completed (the window in which the file may already be evicted)
+    volatile java.util.function.Consumer<NarFile> afterCompleted;
     private long used;
     private long seedUsed;
+    // downloads in progress (prepared, neither complete nor failed): each reserves its whole size in
+    // the LRU budget unless a volunteer hold already reserved it in the seed budget
+    private final Set<NarFile> downloads = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private long startsOverBound;
+    private long evictions;
+    private boolean overBoundLogged;
 
     public NarCache(Path dir, long capacity) {
         this.dir = dir;
@@ -102,6 +117,32 @@ public final class NarCache implements AutoCloseable {
 
     /** Bytes of complete files held for volunteer seeding ({@code --seed-budget}). */
     public synchronized long seedUsed() { return seedUsed; }
+
+    /** Bytes reserved in the LRU budget for downloads in progress (their whole sizes). */
+    public synchronized long inProgress() { return reserved(); }
+
+    /**
+     * The cache's figures. {@code startsOverBound} counts downloads that started although no room
+     * could be made for them (everything evictable was pinned or being uploaded): they proceed, and
+     * the LRU stays over its bound until the files in use are released.
+     */
+    public record Stats(long capacity, long used, long inProgress, int downloads, long seedUsed, long seedBudget,
+                        long startsOverBound, long evictions) {
+        /** Bytes over the LRU bound right now (complete files plus reservations), 0 when within it. */
+        public long overBound() {
+            return capacity <= 0 ? 0 : Math.max(0, used + inProgress - capacity);
+        }
+    }
+
+    public synchronized Stats stats() {
+        return new Stats(capacity, used, reserved(), downloads.size(), seedUsed, seedBudget, startsOverBound, evictions);
+    }
+
+    private long reserved() {
+        long r = 0;
+        for (NarFile f : downloads) if (!isHeld(f.name())) r += f.size();
+        return r;
+    }
 
     private void scan() throws IOException {
         List<Map.Entry<String, Long>> found = new ArrayList<>();
@@ -135,16 +176,11 @@ public final class NarCache implements AutoCloseable {
     public NarFile file(String name, long size, String fileHash) {
         checkName(name);
         NarFile f = files.get(name);
-        if (f != null) {
-            if (f.size() != size || !f.fileHash().equals(fileHash)) {
-                throw new ClientException(name + ": asked with size " + size + " / " + fileHash
-                        + " but known with size " + f.size() + " / " + f.fileHash());
-            }
-            return f;
-        }
+        if (f != null && f.live()) return checkSame(f, size, fileHash);
         synchronized (this) {
             f = files.get(name);
-            if (f != null) return f;
+            if (f != null && f.live()) return checkSame(f, size, fileHash);
+            if (f != null) files.remove(name, f); // failed: its forget() is on its way; a request gets a fresh file
             f = new NarFile(this, name, size, fileHash);
             Path finalPath = narDir().resolve(name);
             if (Files.exists(finalPath)) {
@@ -164,6 +200,14 @@ public final class NarCache implements AutoCloseable {
             touch(name);
             return f;
         }
+    }
+
+    private static NarFile checkSame(NarFile f, long size, String fileHash) {
+        if (f.size() != size || !f.fileHash().equals(fileHash)) {
+            throw new ClientException(f.name() + ": asked with size " + size + " / " + fileHash
+                    + " but known with size " + f.size() + " / " + f.fileHash());
+        }
+        return f;
     }
 
     /** A file already known this run (complete or in progress), if any. */
@@ -190,7 +234,36 @@ public final class NarCache implements AutoCloseable {
         }
     }
 
+    /**
+     * A download begins (its first {@link NarFile#prepare}): its whole size is reserved now, and
+     * complete files are evicted to make room. With no room to make, it proceeds over the bound.
+     */
+    synchronized void started(NarFile f) {
+        if (f.accounting != NarFile.Accounting.NONE || f.isComplete() || !f.live()) return;
+        f.accounting = NarFile.Accounting.RESERVED;
+        downloads.add(f);
+        if (isHeld(f.name())) return; // its hold reserved it in the seed budget
+        evict();
+        long load = used + reserved();
+        if (capacity > 0 && load > capacity) {
+            startsOverBound++;
+            if (!overBoundLogged) {
+                overBoundLogged = true;
+                LOG.warn("cache full ({} of {} bytes, {} of them downloads in progress) and every complete file in use: "
+                        + "downloading {} over the bound (logged once; counted in the cache's stats)", load, capacity, reserved(), f.name());
+            } else {
+                LOG.debug("cache full: downloading {} over the bound", f.name());
+            }
+        }
+    }
+
+    private void release(NarFile f) {
+        if (downloads.remove(f)) f.accounting = NarFile.Accounting.RELEASED;
+        else if (f.accounting == NarFile.Accounting.NONE) f.accounting = NarFile.Accounting.RELEASED;
+    }
+
     synchronized void completed(NarFile f) {
+        release(f);
         verifiedSinceStart.add(f.name());
         if (isHeld(f.name())) {
             if (seedFiles.put(f.name(), f.size()) == null) seedUsed += f.size();
@@ -206,6 +279,7 @@ public final class NarCache implements AutoCloseable {
     }
 
     synchronized void forget(NarFile f) {
+        release(f);
         files.remove(f.name(), f);
     }
 
@@ -333,9 +407,11 @@ public final class NarCache implements AutoCloseable {
     }
 
     private void evict() {
-        if (capacity <= 0 || used <= capacity) return;
+        if (capacity <= 0) return;
+        long load = used + reserved();
+        if (load <= capacity) return;
         List<String> victims = new ArrayList<>();
-        long projected = used;
+        long projected = load;
         long now = System.currentTimeMillis();
         for (String name : lru.keySet()) {
             if (projected <= capacity) break;
@@ -344,14 +420,16 @@ public final class NarCache implements AutoCloseable {
             projected -= sizes.getOrDefault(name, 0L);
         }
         for (String v : victims) {
-            LOG.info("cache full ({} of {}): evicting {}", used, capacity, v);
+            LOG.info("cache full ({} of {}, {} of them downloads in progress): evicting {}", load, capacity, load - used, v);
             removeComplete(v);
+            evictions++;
         }
     }
 
     private void removeComplete(String name) {
         NarFile f = files.remove(name);
         if (f != null) {
+            release(f);
             try {
                 f.close();
             } catch (IOException ignored) {
@@ -457,5 +535,8 @@ public final class NarCache implements AutoCloseable {
             }
         }
         files.clear();
+        synchronized (this) {
+            downloads.clear();
+        }
     }
 }

@@ -48,6 +48,11 @@ public final class NarFile implements AutoCloseable {
     private volatile long bytesFromWebSeed;
     private volatile long bytesFromUpstream;
     private volatile boolean hashVerified;
+    private final java.util.concurrent.atomic.AtomicBoolean downloadClaimed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Where this file stands in the cache's LRU reservations; guarded by the cache's lock. */
+    enum Accounting { NONE, RESERVED, RELEASED }
+    Accounting accounting = Accounting.NONE;
 
     NarFile(NarCache cache, String name, long size, String fileHash) {
         this.cache = cache;
@@ -73,6 +78,16 @@ public final class NarFile implements AutoCloseable {
     /** Every byte is on disk and matches the FileHash (the file may not be renamed into nar/ yet). */
     public boolean fileHashVerified() { return hashVerified || isComplete(); }
     public CompletableFuture<Path> completion() { return completion; }
+
+    /**
+     * Claims the one download of this object: true for the first caller only, who must then
+     * download it (or {@link #fail} it). A file the cache dropped is never downloaded again: a new
+     * request gets a new object from {@link NarCache#file}, with its own claim.
+     */
+    public boolean claimDownload() { return downloadClaimed.compareAndSet(false, true); }
+
+    /** Neither failed nor closed (evicted, shut down): the cache hands out only live files. */
+    boolean live() { return !closed && !completion.isCompletedExceptionally(); }
     public Path finalPath() { return finalPath; }
     public long bytesFromPeers() { return bytesFromPeers; }
     public long bytesFromWebSeed() { return bytesFromWebSeed; }
@@ -88,9 +103,15 @@ public final class NarFile implements AutoCloseable {
      * Sets the piece granularity and loads the saved state. {@code pieceLength == 0} is stream mode
      * (upstream downloads with no piece hashes: bytes become servable as they are appended, and only
      * the FileHash at the end vouches for them). Returns the pieces the saved state claims, which the
-     * caller re-hashes before trusting them (restart verifies).
+     * caller re-hashes before trusting them (restart verifies). The first call starts the
+     * download as far as the cache's bound is concerned: the file's size is reserved in it.
      */
-    public synchronized BitSet prepare(long pieceLength) throws IOException {
+    public BitSet prepare(long pieceLength) throws IOException {
+        if (!isComplete()) cache.started(this); // outside our lock: the cache locks files while it holds its own
+        return prepareState(pieceLength);
+    }
+
+    private synchronized BitSet prepareState(long pieceLength) throws IOException {
         if (isComplete()) return new BitSet();
         if (channel == null) {
             Files.createDirectories(partPath.getParent());
@@ -294,6 +315,8 @@ public final class NarFile implements AutoCloseable {
                 servable = size;
             }
             cache.completed(this);
+            var hook = cache.afterCompleted;
+            if (hook != null) hook.accept(this);
             completion.complete(finalPath);
         } catch (IOException e) {
             fail(new ClientException(name + ": cannot finish the download: " + e.getMessage(), e));
@@ -303,6 +326,9 @@ public final class NarFile implements AutoCloseable {
 
     /** Discards everything downloaded: nothing of a failed file is ever served. */
     public void fail(Throwable why) {
+        if (isComplete()) return; // verified and in nar/: nothing left to fail
+        // out of the cache's map before it closes: the cache never hands out a closed file
+        cache.forget(this);
         synchronized (this) {
             servable = 0;
             hashVerified = false;
@@ -319,7 +345,6 @@ public final class NarFile implements AutoCloseable {
             }
             closed = true;
         }
-        cache.forget(this);
         completion.completeExceptionally(why);
         notifyListeners();
     }

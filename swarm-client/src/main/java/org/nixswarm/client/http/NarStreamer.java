@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.nixswarm.client.cache.NarFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +25,7 @@ final class NarStreamer {
     private static final int CHUNK = 256 * 1024;
 
     private final ChannelHandlerContext ctx;
-    private volatile NarFile file;
-    private final Supplier<NarFile> reopen;
-    private boolean reopened;
+    private final NarFile file;
     private final boolean keepAlive;
     private final Executor executor;
     private final Runnable onDone;
@@ -38,12 +35,13 @@ final class NarStreamer {
     private long position;
     private boolean writing;
 
-    /** @param reopen the file again from the cache, should it be evicted before its first byte went out */
-    NarStreamer(ChannelHandlerContext ctx, NarFile file, Supplier<NarFile> reopen, boolean keepAlive,
-                Executor executor, Runnable onDone) {
+    /**
+     * @param file the cache's file, looked up while its name was pinned: the cache neither evicts
+     *             nor closes it before {@code onDone} unpins it (only a failed download closes it)
+     */
+    NarStreamer(ChannelHandlerContext ctx, NarFile file, boolean keepAlive, Executor executor, Runnable onDone) {
         this.ctx = ctx;
         this.file = file;
-        this.reopen = reopen;
         this.keepAlive = keepAlive;
         this.executor = executor;
         this.onDone = onDone;
@@ -99,25 +97,10 @@ final class NarStreamer {
                 buf.writerIndex(n);
             } catch (IOException e) {
                 buf.release();
-                if (position == 0 && !reopened) {
-                    // evicted between the lookup and the first read (nothing sent yet, same size and
-                    // FileHash): fetch it again rather than fail Nix's request
-                    reopened = true;
-                    LOG.info("nar/{}: evicted before streaming began; fetching it again", file.name());
-                    file.removeListener(wake);
-                    try {
-                        file = reopen.get();
-                    } catch (RuntimeException again) {
-                        LOG.warn("nar/{}: cannot fetch it again: {}; connection closed", file.name(), again.getMessage());
-                        ctx.close();
-                        done();
-                        return;
-                    }
-                    file.addListener(wake);
-                    executor.execute(this::pump);
-                    return;
-                }
-                LOG.warn("nar/{}: cannot read at {}: {}; connection closed short", file.name(), position, e.getMessage());
+                // a pinned file is closed only by its download failing (between the check above and
+                // the read): the same end as that check's, a connection closed short
+                String why = file.completion().isCompletedExceptionally() ? " (the download failed)" : "";
+                LOG.warn("nar/{}: cannot read at {}: {}{}; connection closed short", file.name(), position, e.getMessage(), why);
                 ctx.close();
                 done();
                 return;

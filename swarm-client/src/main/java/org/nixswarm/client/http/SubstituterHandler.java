@@ -111,7 +111,7 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         ctx.write(res);
-        new NarStreamer(ctx, f, () -> client.nar(file), keepAlive, streaming, () -> client.cache().unpin(file)).start();
+        new NarStreamer(ctx, f, keepAlive, streaming, () -> client.cache().unpin(file)).start();
     }
 
     static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body, boolean keepAlive, boolean head) {
