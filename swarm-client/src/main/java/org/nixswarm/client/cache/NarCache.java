@@ -10,13 +10,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.nixswarm.client.ClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +39,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two budgets, never shared: the LRU budget ({@code --cache-size}, {@link #used()}) holds what
  * Nix asked for, and reserves the whole size of every download in progress from the moment it
- * starts ({@link #inProgress()}), evicting complete files to make room before the bytes arrive; files held for volunteer seeding ({@code --seed-budget}, {@link #seedUsed()}) are
- * counted against the seed budget instead and are never evicted while a bundle holds them (the holds
- * are saved in {@code DIR/seeding.list}, so a restart does not evict them either). A file released
- * by every bundle joins the LRU as its youngest entry.
+ * starts ({@link #inProgress()}), evicting complete files to make room before the bytes arrive.
+ * Files held for volunteer seeding ({@code --seed-budget}, {@link #seedUsed()}) are counted
+ * against the seed budget instead (a hold reserves its files' sizes when it is taken) and are
+ * never evicted while a bundle holds them (the holds are saved in {@code DIR/seeding.list}, so a
+ * restart does not evict them either). A file released by every bundle joins the LRU as its
+ * youngest entry.
  *
  * <p>A pin protects a name: the file the cache maps that name to. So the cache never hands out, nor
  * keeps in its map, an object it has dropped (evicted, failed or closed): {@link #file} always
@@ -79,12 +84,12 @@ public final class NarCache implements AutoCloseable {
     private long seedBudget = Long.MAX_VALUE;
     // test seam: runs on the finishing thread once completed() has released the lock, before the
     // file's completion future is completed (the window in which the file may already be evicted)
-    volatile java.util.function.Consumer<NarFile> afterCompleted;
+    volatile Consumer<NarFile> afterCompleted;
     private long used;
     private long seedUsed;
     // downloads in progress (prepared, neither complete nor failed): each reserves its whole size in
     // the LRU budget unless a volunteer hold already reserved it in the seed budget
-    private final Set<NarFile> downloads = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Set<NarFile> downloads = Collections.newSetFromMap(new IdentityHashMap<>());
     private long startsOverBound;
     private long evictions;
     private boolean overBoundLogged;

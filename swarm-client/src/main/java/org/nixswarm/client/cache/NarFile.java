@@ -15,6 +15,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.nixswarm.client.ClientException;
 
 /**
@@ -48,7 +49,7 @@ public final class NarFile implements AutoCloseable {
     private volatile long bytesFromWebSeed;
     private volatile long bytesFromUpstream;
     private volatile boolean hashVerified;
-    private final java.util.concurrent.atomic.AtomicBoolean downloadClaimed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean downloadClaimed = new AtomicBoolean();
 
     /** Where this file stands in the cache's LRU reservations; guarded by the cache's lock. */
     enum Accounting { NONE, RESERVED, RELEASED }
@@ -88,6 +89,7 @@ public final class NarFile implements AutoCloseable {
 
     /** Neither failed nor closed (evicted, shut down): the cache hands out only live files. */
     boolean live() { return !closed && !completion.isCompletedExceptionally(); }
+
     public Path finalPath() { return finalPath; }
     public long bytesFromPeers() { return bytesFromPeers; }
     public long bytesFromWebSeed() { return bytesFromWebSeed; }
