@@ -99,7 +99,8 @@ final class NarStreamer {
                 buf.release();
                 // a pinned file is closed only by its download failing (between the check above and
                 // the read): the same end as that check's, a connection closed short
-                String why = file.completion().isCompletedExceptionally() ? " (the download failed)" : "";
+                String why = file.completion().isCompletedExceptionally() ? " (the download failed)"
+                        : ctx.channel().isActive() ? "" : " (the client had gone)";
                 LOG.warn("nar/{}: cannot read at {}: {}{}; connection closed short", file.name(), position, e.getMessage(), why);
                 ctx.close();
                 done();
@@ -131,7 +132,12 @@ final class NarStreamer {
     private void done() {
         if (finished.compareAndSet(false, true)) {
             file.removeListener(wake);
-            onDone.run();
+            // onDone unpins the file: never while a pump is between its check of `finished` and its
+            // read (a client hanging up mid-chunk used to unpin it there; the eviction the unpin ran
+            // then closed the file under the read). Pumps read only under this monitor.
+            synchronized (this) {
+                onDone.run();
+            }
         }
     }
 }

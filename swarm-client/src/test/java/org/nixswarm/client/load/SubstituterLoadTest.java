@@ -87,6 +87,7 @@ class SubstituterLoadTest {
                         st.errors().size(), before.heapAfterGc() / 1048576.0, after.heapAfterGc() / 1048576.0,
                         before.threads(), after.threads(), busyBefore, busyAfter, before.fds(), after.fds(), sockets(fdsBefore), sockets(fdsAfter),
                         c.cache().used(), CACHE_SIZE);
+                System.out.println("cache " + c.cache().stats());
                 System.out.println("threads before " + threadsBefore + "\nthreads after  " + ResourceGauge.threadGroups());
                 assertEquals(List.of(), List.copyOf(st.errors()).subList(0, Math.min(10, st.errors().size())), "no request failed");
                 assertTrue(st.requests().get() > 1000, "load was applied: " + st.requests());
