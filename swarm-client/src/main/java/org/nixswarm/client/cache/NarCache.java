@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>Two budgets, never shared: the LRU budget ({@code --cache-size}, {@link #used()}) holds what
  * Nix asked for, and reserves the whole size of every download in progress from the moment it
  * starts ({@link #inProgress()}), evicting complete files to make room before the bytes arrive.
+ * Partial files left by an earlier run count at their size on disk until resumed, and are
+ * deleted in the same oldest-first order as complete files when room is needed.
  * Files held for volunteer seeding ({@code --seed-budget}, {@link #seedUsed()}) are counted
  * against the seed budget instead (a hold reserves its files' sizes when it is taken) and are
  * never evicted while a bundle holds them (the holds are saved in {@code DIR/seeding.list}, so a
@@ -90,6 +92,11 @@ public final class NarCache implements AutoCloseable {
     // downloads in progress (prepared, neither complete nor failed): each reserves its whole size in
     // the LRU budget unless a volunteer hold already reserved it in the seed budget
     private final Set<NarFile> downloads = Collections.newSetFromMap(new IdentityHashMap<>());
+    // partial files left by an earlier run (killed mid-download), until resumed or evicted: they take
+    // disk, so they count in the LRU budget at their size on disk and go in mtime order with the rest
+    private record Leftover(long size, long mtime) {}
+    private final LinkedHashMap<String, Leftover> leftovers = new LinkedHashMap<>();
+    private long leftoverBytes;
     private long startsOverBound;
     private long evictions;
     private boolean overBoundLogged;
@@ -131,16 +138,16 @@ public final class NarCache implements AutoCloseable {
      * could be made for them (everything evictable was pinned or being uploaded): they proceed, and
      * the LRU stays over its bound until the files in use are released.
      */
-    public record Stats(long capacity, long used, long inProgress, int downloads, long seedUsed, long seedBudget,
-                        long startsOverBound, long evictions) {
-        /** Bytes over the LRU bound right now (complete files plus reservations), 0 when within it. */
+    public record Stats(long capacity, long used, long inProgress, int downloads, long leftoverPartials, long seedUsed,
+                        long seedBudget, long startsOverBound, long evictions) {
+        /** Bytes over the LRU bound right now (complete files, reservations, leftover partials), 0 when within it. */
         public long overBound() {
-            return capacity <= 0 ? 0 : Math.max(0, used + inProgress - capacity);
+            return capacity <= 0 ? 0 : Math.max(0, used + inProgress + leftoverPartials - capacity);
         }
     }
 
     public synchronized Stats stats() {
-        return new Stats(capacity, used, reserved(), downloads.size(), seedUsed, seedBudget, startsOverBound, evictions);
+        return new Stats(capacity, used, reserved(), downloads.size(), leftoverBytes, seedUsed, seedBudget, startsOverBound, evictions);
     }
 
     private long reserved() {
@@ -171,6 +178,26 @@ public final class NarCache implements AutoCloseable {
         }
         found.sort(Map.Entry.comparingByValue());
         for (Map.Entry<String, Long> e : found) lru.put(e.getKey(), e.getValue());
+
+        List<Map.Entry<String, Leftover>> partials = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(partialDir(), "*.part")) {
+            for (Path p : ds) {
+                String f = p.getFileName().toString();
+                String n = f.substring(0, f.length() - ".part".length());
+                if (n.isEmpty() || n.startsWith(".") || isHeld(n) || lru.containsKey(n) || seedFiles.containsKey(n)) continue;
+                partials.add(Map.entry(n, new Leftover(Files.size(p), Files.getLastModifiedTime(p).toMillis())));
+            }
+        }
+        partials.sort(Comparator.comparingLong((Map.Entry<String, Leftover> e) -> e.getValue().mtime()));
+        for (Map.Entry<String, Leftover> e : partials) {
+            leftovers.put(e.getKey(), e.getValue());
+            leftoverBytes += e.getValue().size();
+        }
+    }
+
+    private void dropLeftover(String name) {
+        Leftover l = leftovers.remove(name);
+        if (l != null) leftoverBytes -= l.size();
     }
 
     /**
@@ -247,9 +274,10 @@ public final class NarCache implements AutoCloseable {
         if (f.accounting != NarFile.Accounting.NONE || f.isComplete() || !f.live()) return;
         f.accounting = NarFile.Accounting.RESERVED;
         downloads.add(f);
+        dropLeftover(f.name()); // resumed: its reservation (the whole size) takes over
         if (isHeld(f.name())) return; // its hold reserved it in the seed budget
         evict();
-        long load = used + reserved();
+        long load = used + reserved() + leftoverBytes;
         if (capacity > 0 && load > capacity) {
             startsOverBound++;
             if (!overBoundLogged) {
@@ -269,6 +297,7 @@ public final class NarCache implements AutoCloseable {
 
     synchronized void completed(NarFile f) {
         release(f);
+        dropLeftover(f.name());
         verifiedSinceStart.add(f.name());
         if (isHeld(f.name())) {
             if (seedFiles.put(f.name(), f.size()) == null) seedUsed += f.size();
@@ -285,6 +314,7 @@ public final class NarCache implements AutoCloseable {
 
     synchronized void forget(NarFile f) {
         release(f);
+        dropLeftover(f.name()); // fail() deletes the partial files
         files.remove(f.name(), f);
     }
 
@@ -413,19 +443,46 @@ public final class NarCache implements AutoCloseable {
 
     private void evict() {
         if (capacity <= 0) return;
-        long load = used + reserved();
+        long reserved = reserved();
+        long load = used + reserved + leftoverBytes;
         if (load <= capacity) return;
         List<String> victims = new ArrayList<>();
+        List<String> partialVictims = new ArrayList<>();
         long projected = load;
         long now = System.currentTimeMillis();
-        for (String name : lru.keySet()) {
-            if (projected <= capacity) break;
-            if (inUse(name, now)) continue;
-            victims.add(name);
-            projected -= sizes.getOrDefault(name, 0L);
+        // oldest first across complete files (last use) and leftover partials (last write)
+        var complete = lru.entrySet().iterator();
+        var partial = leftovers.entrySet().iterator();
+        Map.Entry<String, Long> c = complete.hasNext() ? complete.next() : null;
+        Map.Entry<String, Leftover> p = partial.hasNext() ? partial.next() : null;
+        while (projected > capacity && (c != null || p != null)) {
+            if (c == null || (p != null && p.getValue().mtime() <= c.getValue())) {
+                if (!inUse(p.getKey(), now)) {
+                    partialVictims.add(p.getKey());
+                    projected -= p.getValue().size();
+                }
+                p = partial.hasNext() ? partial.next() : null;
+            } else {
+                if (!inUse(c.getKey(), now)) {
+                    victims.add(c.getKey());
+                    projected -= sizes.getOrDefault(c.getKey(), 0L);
+                }
+                c = complete.hasNext() ? complete.next() : null;
+            }
+        }
+        for (String v : partialVictims) {
+            LOG.info("cache full ({} of {}): deleting {}, left partial by an earlier run", load, capacity, v);
+            dropLeftover(v);
+            try {
+                Files.deleteIfExists(partialDir().resolve(v + ".part"));
+                Files.deleteIfExists(partialDir().resolve(v + ".pieces"));
+            } catch (IOException e) {
+                LOG.warn("cannot delete partial {}: {}", v, e.getMessage());
+            }
+            evictions++;
         }
         for (String v : victims) {
-            LOG.info("cache full ({} of {}, {} of them downloads in progress): evicting {}", load, capacity, load - used, v);
+            LOG.info("cache full ({} of {}, {} of them downloads in progress): evicting {}", load, capacity, reserved, v);
             removeComplete(v);
             evictions++;
         }

@@ -164,4 +164,55 @@ class NarCacheInProgressTest {
             assertEquals(K100, cache.used());
         }
     }
+
+    /** A cache dir as a run killed mid-download leaves it: a (oldest), p.nar half written in partial/, b. */
+    private static byte[] killedRun(Path d, long pTime) throws Exception {
+        byte[] p = NarCacheBudgetTest.data(7, K100);
+        try (NarCache cache = new NarCache(d, 0)) {
+            NarCacheBudgetTest.put(cache, "a.nar", NarCacheBudgetTest.data(1, K100));
+            NarFile f = start(cache, "p.nar", p);
+            f.append(ByteBuffer.wrap(p, 0, 60_000));
+            NarCacheBudgetTest.put(cache, "b.nar", NarCacheBudgetTest.data(2, K100));
+        }
+        long t0 = System.currentTimeMillis() - 60_000;
+        Files.setLastModifiedTime(d.resolve("nar/a.nar"), java.nio.file.attribute.FileTime.fromMillis(t0 + 1000));
+        Files.setLastModifiedTime(d.resolve("partial/p.nar.part"), java.nio.file.attribute.FileTime.fromMillis(t0 + pTime));
+        Files.setLastModifiedTime(d.resolve("nar/b.nar"), java.nio.file.attribute.FileTime.fromMillis(t0 + 3000));
+        return p;
+    }
+
+    @Test
+    void partialFilesLeftByAKilledRunCountUntilResumed() throws Exception {
+        Path d = dir.resolve("resumed");
+        byte[] p = killedRun(d, 2000);
+        try (NarCache cache = new NarCache(d, 170_000)) {
+            // 200 kB complete + 60 kB partial > 170 kB: the oldest (a) goes at start
+            assertFalse(Files.exists(d.resolve("nar/a.nar")));
+            assertTrue(Files.exists(d.resolve("nar/b.nar")));
+            assertEquals(60_000, cache.stats().leftoverPartials());
+            assertEquals(0, cache.stats().overBound());
+            // resumed: its whole size is reserved instead of what it had on disk, and b makes room
+            NarFile f = start(cache, "p.nar", p);
+            assertEquals(0, cache.stats().leftoverPartials());
+            assertEquals(K100, cache.inProgress());
+            assertFalse(Files.exists(d.resolve("nar/b.nar")));
+            finish(f, p);
+            assertEquals(K100, cache.used());
+        }
+    }
+
+    @Test
+    void anOldPartialFileIsDeletedBeforeYoungerCompleteFiles() throws Exception {
+        Path d = dir.resolve("old");
+        killedRun(d, 0); // p older than a and b
+        try (NarCache cache = new NarCache(d, 150_000)) {
+            // 260 kB > 150 kB: p (oldest write) goes, then a; b stays
+            assertFalse(Files.exists(d.resolve("partial/p.nar.part")));
+            assertFalse(Files.exists(d.resolve("nar/a.nar")));
+            assertTrue(Files.exists(d.resolve("nar/b.nar")));
+            assertEquals(0, cache.stats().leftoverPartials());
+            assertEquals(K100, cache.used());
+            assertFalse(cache.file("p.nar", K100, Hash.sha256(NarCacheBudgetTest.data(7, K100)).toBase32String()).isComplete());
+        }
+    }
 }
