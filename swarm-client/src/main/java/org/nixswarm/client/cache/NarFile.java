@@ -99,10 +99,7 @@ public final class NarFile implements AutoCloseable {
      */
     public synchronized BitSet prepare(long pieceLength) throws IOException {
         if (isComplete()) return new BitSet();
-        if (channel == null) {
-            Files.createDirectories(partPath.getParent());
-            channel = FileChannel.open(partPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        }
+        if (channel == null) channel = openPart();
         if (this.pieceLength == pieceLength && stateOut != null) return (BitSet) done.clone();
         this.pieceLength = pieceLength;
         this.pieceCount = pieceLength == 0 ? 0 : (int) ((size + pieceLength - 1) / pieceLength);
@@ -121,10 +118,14 @@ public final class NarFile implements AutoCloseable {
         servable = 0;
         hashGeneration++;
         if (stateOut != null) stateOut.close();
-        Files.deleteIfExists(statePath);
+        stateOut = null;
         if (pieceLength > 0) {
-            stateOut = FileChannel.open(statePath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            // the old state was read above: truncated and rewritten rather than deleted and created
+            if (!Files.exists(statePath)) cache.spares().create(statePath);
+            stateOut = FileChannel.open(statePath, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             stateOut.write(ByteBuffer.allocate(8).putLong(0, pieceLength));
+        } else {
+            Files.deleteIfExists(statePath);
         }
         return claimed;
     }
@@ -391,12 +392,16 @@ public final class NarFile implements AutoCloseable {
         if (channel == null) {
             if (closed) throw new IOException(name + ": file was discarded");
             if (isComplete()) channel = FileChannel.open(finalPath, StandardOpenOption.READ);
-            else {
-                Files.createDirectories(partPath.getParent());
-                channel = FileChannel.open(partPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            }
+            else channel = openPart();
         }
         return channel;
+    }
+
+    /** The partial file, opened for reading and writing; made from a spare when it does not exist yet. */
+    private FileChannel openPart() throws IOException {
+        Files.createDirectories(partPath.getParent());
+        if (!Files.exists(partPath)) cache.spares().create(partPath);
+        return FileChannel.open(partPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     /** Evicted or shut down: releases the channel (the file itself is the cache's business). */
