@@ -128,6 +128,9 @@ public final class BundleSession implements AutoCloseable {
             peerBitfields.put(ev.getConnectionKey(), ev.getBitfield());
         });
         swarm.events().onPeerDisconnected(torrent.getTorrentId(), ev -> peerBitfields.remove(ev.getConnectionKey()));
+        // Bt asks the peer sources (tracker, DHT, given peers) on a timer: a new bundle waited up
+        // to --peer-discovery-interval (1 s) before its first connection attempt
+        swarm.events().onTorrentStarted(torrent.getTorrentId(), ev -> swarm.collectPeersNow(ev.getTorrentId()));
         if (org.nixswarm.client.net.Trace.on()) {
             String k = "bundle " + layout.infohash().substring(0, 8) + "@" + swarm.peerPort();
             org.nixswarm.client.net.Trace.mark(k, "session start");

@@ -94,7 +94,7 @@ public final class SwarmRuntime implements AutoCloseable {
         Module ours = new Module() {
             @Override
             public void configure(Binder binder) {
-                ServiceModule.extend(binder).addMessagingAgent(bans).addPeerSourceFactory(staticPeers)
+                ServiceModule.extend(binder).addMessagingAgent(bans).addMessagingAgent(new StaleCancels()).addPeerSourceFactory(staticPeers)
                         .addTrackerFactory(TrackerClientFactory.class, "http", "https");
                 if (dhtPeers != null) ServiceModule.extend(binder).addPeerSourceFactory(dhtPeers);
                 binder.bind(AnnounceStats.class).toInstance(new AnnounceStats() {
@@ -289,6 +289,12 @@ public final class SwarmRuntime implements AutoCloseable {
                 .fileSelector(selector)
                 .selector(new WantedPieceSelector(session))
                 .build();
+    }
+
+    /** Asks every peer source of the bundle now, rather than at the peer registry's next round. */
+    void collectPeersNow(bt.metainfo.TorrentId id) {
+        BtRuntime rt = runtime;
+        if (rt != null) rt.service(bt.peer.IPeerRegistry.class).triggerPeerCollection(id);
     }
 
     bt.event.EventSource events() {
