@@ -56,9 +56,7 @@ public final class SwarmClient implements AutoCloseable {
     private final Map<String, Resolution> byHash = new ConcurrentHashMap<>();
     private final Map<String, Resolution> byFile = new ConcurrentHashMap<>();
     private final Map<String, Long> negative = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicInteger prefetching = new java.util.concurrent.atomic.AtomicInteger();
-    /** Prefetches running at once; a narinfo asked while this many run is not prefetched. */
-    static final int PREFETCHES = 16;
+    private final Prefetcher prefetcher = new Prefetcher(this::download, this::needsDownload);
     // parsed torrents by infohash: a bundle's later files skip re-reading and re-hashing its torrent
     private final Map<String, BundleLayout> layouts = new ConcurrentHashMap<>();
     private final ExecutorService workers;
@@ -312,29 +310,18 @@ public final class SwarmClient implements AutoCloseable {
 
     /**
      * Nix fetches a narinfo and then, nearly always, its file: a file of at most {@code maxSize}
-     * bytes in a bundle starts downloading now, so the peers' round trips overlap the narinfo's
-     * answer and Nix's next request. True if a download was started. Only bundle files (public,
-     * asked of peers anyway once Nix wants them) and at most {@link #PREFETCHES} at once, so a
-     * burst of narinfo queries (a dry run) costs a bounded amount.
+     * bytes in a bundle starts downloading now (or soon: see {@link Prefetcher}), so the peers'
+     * round trips overlap Nix's other work. True if it was started or queued. Only bundle files
+     * (public, asked of peers anyway once Nix wants them).
      */
     public boolean prefetch(Resolution r, long maxSize) {
         NarinfoView n = r.narinfo();
-        if (maxSize <= 0 || !r.inBundle() || n.fileSize() > maxSize || closing
-                || cache.existing(n.fileName()).map(NarFile::isDownloading).orElse(false) || cache.hasComplete(n.fileName())) {
-            return false;
-        }
-        if (prefetching.incrementAndGet() > PREFETCHES) {
-            prefetching.decrementAndGet();
-            return false;
-        }
-        try {
-            download(r).completion().whenComplete((ok, err) -> prefetching.decrementAndGet());
-            return true;
-        } catch (RuntimeException e) {
-            prefetching.decrementAndGet();
-            LOG.debug("prefetch of {}: {}", n.fileName(), e.getMessage());
-            return false;
-        }
+        if (maxSize <= 0 || !r.inBundle() || n.fileSize() > maxSize || closing || !needsDownload(n.fileName())) return false;
+        return prefetcher.offer(r);
+    }
+
+    private boolean needsDownload(String fileName) {
+        return !cache.existing(fileName).map(NarFile::isDownloading).orElse(false) && !cache.hasComplete(fileName);
     }
 
     /** Saves what a later run needs to resolve again; Nix gets its answer without waiting for the disk. */
@@ -481,6 +468,8 @@ public final class SwarmClient implements AutoCloseable {
                 from = to;
                 while (from > first && missing.get(from - 1) && to - from < perRange) from--;
             }
+            org.nixswarm.client.net.Trace.mark(f.name(), "web seed pieces " + from + "-" + (to - 1)
+                    + (peersSilent ? " (no peer delivered)" : " (peers stalled)"));
             webSeed.fetch(session, e, from, to, seeds);
         }
     }

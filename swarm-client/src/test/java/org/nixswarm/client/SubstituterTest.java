@@ -110,6 +110,23 @@ class SubstituterTest {
     }
 
     @Test
+    void narinfosBeyondTheRunningPrefetchesAreQueuedAndFetchedInTurn() throws Exception {
+        int n = Prefetcher.RUNNING + 8;
+        long[] sizes = new long[n];
+        java.util.Arrays.fill(sizes, 20_000);
+        try (TestBundle b = new TestBundle(tmp.resolve("cache"), sizes, 16384, 13)) {
+            String index = b.startIndex();
+            try (SwarmClient c = new SwarmClient(b.config(tmp.resolve("client"), index));
+                 SubstituterServer s = new SubstituterServer(c, new InetSocketAddress("127.0.0.1", 0))) {
+                // as Nix does: every narinfo of the closure first
+                for (int i = 0; i < n; i++) assertEquals(200, get(s.url() + "/" + b.hash(i) + ".narinfo").statusCode());
+                for (int i = 0; i < n; i++) awaitComplete(c, b.fileName(i));
+                for (int i = 0; i < n; i++) assertEquals(1, narRequests(b, i), "file " + i + " fetched once");
+            }
+        }
+    }
+
+    @Test
     void prefetchingCanBeTurnedOff() throws Exception {
         try (TestBundle b = new TestBundle(tmp.resolve("cache"), new long[] {100_000}, 16384, 12)) {
             String index = b.startIndex();
