@@ -44,7 +44,7 @@ public final class Trace {
                     for (Event e; (e = EVENTS.poll()) != null; ) {
                         LOG.info("trace {} +{} ms @{} {} [{}]", e.key.length() > 12 ? e.key.substring(0, 12) : e.key,
                                 String.format(java.util.Locale.ROOT, "%.2f", e.nanos / 1e6),
-                                String.format(java.util.Locale.ROOT, "%.2f", (e.at / 1000) % 100_000_000 / 1e3), e.event, e.thread);
+                                String.format(java.util.Locale.ROOT, "%.2f", (e.at / 1000) % 10_000_000_000L / 1e3), e.event, e.thread);
                     }
                 }
             }, "nix-swarm-trace");

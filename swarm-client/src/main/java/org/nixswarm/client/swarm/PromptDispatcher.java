@@ -76,8 +76,9 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
             int moved;
             try {
                 moved = receive() + send();
-            } catch (RuntimeException e) {
-                LOG.warn("message dispatch: {}", e.toString());
+            } catch (RuntimeException | Error e) {
+                // this thread carries every peer message of the runtime: it must not die
+                LOG.error("message dispatch failed; continuing", e);
                 moved = 0;
             }
             if (moved > 0) {
