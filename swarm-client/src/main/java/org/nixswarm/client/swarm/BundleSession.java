@@ -82,6 +82,11 @@ public final class BundleSession implements AutoCloseable {
         return false;
     }
 
+    /** Connected peers that told us what they hold. */
+    int connectedPeers() {
+        return peerBitfields.size();
+    }
+
     /** When the first peer told us what it has (0: none yet). */
     public long firstPeerNanos() {
         return firstPeerNanos;

@@ -147,6 +147,7 @@ public final class SwarmRuntime implements AutoCloseable {
             this.runtime = BtRuntime.builder(config)
                     .module(ours)
                     .module(new SelectorModule())
+                    .module(new TieBreakModule())
                     .disableAutomaticShutdown()
                     .disableLocalServiceDiscovery()
                     .build();
