@@ -95,6 +95,7 @@ public final class SwarmRuntime implements AutoCloseable {
             public void configure(Binder binder) {
                 ServiceModule.extend(binder).addMessagingAgent(bans).addPeerSourceFactory(staticPeers)
                         .addTrackerFactory(TrackerClientFactory.class, "http", "https");
+                binder.bind(bt.tracker.udp.UdpTrackerFactory.class).to(UdpTrackerFactoryReplacement.class);
                 if (dhtPeers != null) ServiceModule.extend(binder).addPeerSourceFactory(dhtPeers);
                 binder.bind(AnnounceStats.class).toInstance(new AnnounceStats() {
                     @Override
