@@ -36,8 +36,8 @@ import org.nixswarm.client.swarm.UdpTrackerMessages.Refused;
  *
  * <p>A connection id is used for at most its one-minute lifetime, then asked for again. A request
  * not answered is sent again after {@code base·2^n} (BEP 15: 15 s, doubling), up to
- * {@link Timing#retransmits()} times; {@code stopped} is tried once, briefly, since it holds up the
- * session's close. Answers are matched by tracker address and transaction id. Never throws:
+ * {@link Timing#retransmits()} times; {@code stopped} is sent only to a tracker that answered an
+ * announce of the torrent, and tried once, briefly, since it holds up the session's close. Answers are matched by tracker address and transaction id. Never throws:
  * every failure is a failed response with a one-line message.
  */
 final class UdpTrackerClient implements Tracker {
@@ -62,6 +62,8 @@ final class UdpTrackerClient implements Tracker {
     private final int numWant;
     private final AnnounceStats stats;
     private final AnnounceEvents events = new AnnounceEvents();
+    // torrents this tracker has answered an announce for: only those are worth a stopped event
+    private final java.util.Set<TorrentId> announced = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final int key = RANDOM.nextInt();
     private final String badUrl;
     // the connection id and when it stops being usable (System.nanoTime), for the one address it came from
@@ -133,6 +135,8 @@ final class UdpTrackerClient implements Tracker {
         if (badUrl != null) return TrackerResponse.failure("tracker URL " + url + " is not usable: " + badUrl);
         AnnounceStats.Transfer t = stats.of(torrent);
         Event event = events.effective(torrent, asked, t.left());
+        // a tracker that never heard of us needs no goodbye, and waiting for a dead one would hold up the close
+        if (event == Event.STOPPED && !announced.remove(torrent)) return TrackerResponse.ok();
         InetSocketAddress tracker;
         try {
             tracker = new InetSocketAddress(InetAddress.getByName(host), trackerPort);
@@ -156,6 +160,7 @@ final class UdpTrackerClient implements Tracker {
         } finally {
             if (s != shared && s != null) s.close();
         }
+        if (event != Event.STOPPED) announced.add(torrent);
         TrackerResponse r = TrackerResponse.ok();
         r.setInterval(a.interval());
         r.setLeecherCount(a.leechers());
@@ -262,6 +267,7 @@ final class UdpTrackerClient implements Tracker {
     @Override
     public void close() {
         events.clear();
+        announced.clear();
     }
 
     @Override

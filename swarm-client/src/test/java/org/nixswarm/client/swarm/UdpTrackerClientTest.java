@@ -100,6 +100,19 @@ class UdpTrackerClientTest {
     }
 
     @Test
+    void stoppedGoesOnlyToATrackerThatAnsweredAnAnnounce() throws Exception {
+        FakeUdpTracker t = tracker("127.0.0.1");
+        t.drop.set(Integer.MAX_VALUE);
+        UdpTrackerClient c = client(t.url(), FAST);
+        assertFalse(c.request(TORRENT).start().isSuccess());
+        int asked = t.connectsAtNanos.size();
+        long t0 = System.nanoTime();
+        assertTrue(c.request(TORRENT).stop().isSuccess());
+        assertEquals(asked, t.connectsAtNanos.size(), "nothing sent");
+        assertTrue(System.nanoTime() - t0 < 50_000_000L, "no waiting for a tracker that never answered");
+    }
+
+    @Test
     void peersComeBackOverIpv4AndIpv6() throws Exception {
         for (String address : new String[] {"127.0.0.1", "::1"}) {
             FakeUdpTracker t = tracker(address);
