@@ -75,55 +75,68 @@ class UdpTrackerDiscoveryTest {
     @Test
     void peersFindEachOtherThroughOpentracker() throws Exception {
         Path opentracker = Tools.require("opentracker", "opentracker");
-        int port;
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
         Path dir = Files.createDirectories(tmp.resolve("opentracker"));
         try (TestBundle b = new TestBundle(tmp.resolve("cache"), new long[] {700_000, 20_000}, 65536, 32)) {
             // Debian's opentracker serves only the torrents of its whitelist
             Files.writeString(dir.resolve("whitelist"), b.infohash() + "\n");
-            Process p = new ProcessBuilder(opentracker.toString(), "-i", "127.0.0.1", "-p", String.valueOf(port), "-P", String.valueOf(port),
-                    "-w", "whitelist", "-d", dir.toString())
-                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
-            try {
-                withOpentracker(b, port);
-            } finally {
-                p.destroy();
-                if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
-            }
-        }
-    }
-
-    private void withOpentracker(TestBundle b, int port) throws Exception {
-        {
-            awaitUdp(port);
-            String tracker = "udp://127.0.0.1:" + port + "/announce";
-            String index = b.startIndex();
-            try (SwarmClient seeder = new SwarmClient(config(tmp.resolve("seeder"), b, index, Duration.ZERO, tracker))) {
-                SwarmTest.fetch(seeder, b.hash(0));
-                b.upstream.stop();
-                try (SwarmClient leecher = new SwarmClient(config(tmp.resolve("leecher"), b, index, Duration.ofSeconds(60), tracker))) {
-                    // opentracker hands out peers announced before: the seeder announces at its session's start
-                    NarFile f = leecher.download(leecher.resolve(b.hash(0)));
-                    f.completion().get(60, TimeUnit.SECONDS);
-                    assertEquals(700_000, f.bytesFromPeers(), "from the seeder opentracker named");
-                    assertArrayEquals(b.data(0), Files.readAllBytes(tmp.resolve("leecher/nar/" + b.fileName(0))));
+            for (int attempt = 1; ; attempt++) {
+                // it takes the same number on TCP and UDP: one of them may be taken by the time it binds
+                int port = freeTcpAndUdpPort();
+                Process p = new ProcessBuilder(opentracker.toString(), "-i", "127.0.0.1", "-p", String.valueOf(port), "-P",
+                        String.valueOf(port), "-w", "whitelist", "-d", dir.toString())
+                        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+                try {
+                    if (!awaitUdp(p, port)) {
+                        if (attempt < 3) continue;
+                        throw new AssertionError("opentracker did not start on port " + port + ": " + Files.readString(dir.resolve("log")));
+                    }
+                    withOpentracker(b, port);
+                    return;
+                } finally {
+                    p.destroy();
+                    if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
                 }
             }
         }
     }
 
-    /** opentracker is up once its UDP port is taken. */
-    private static void awaitUdp(int port) throws Exception {
+    private static int freeTcpAndUdpPort() throws IOException {
+        while (true) {
+            try (DatagramSocket u = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                 java.net.ServerSocket t = new java.net.ServerSocket(u.getLocalPort(), 1, InetAddress.getLoopbackAddress())) {
+                return u.getLocalPort();
+            } catch (IOException taken) {
+                // the TCP side of that number is in use: another one
+            }
+        }
+    }
+
+    private void withOpentracker(TestBundle b, int port) throws Exception {
+        String tracker = "udp://127.0.0.1:" + port + "/announce";
+        String index = b.startIndex();
+        try (SwarmClient seeder = new SwarmClient(config(tmp.resolve("seeder"), b, index, Duration.ZERO, tracker))) {
+            SwarmTest.fetch(seeder, b.hash(0));
+            b.upstream.stop();
+            try (SwarmClient leecher = new SwarmClient(config(tmp.resolve("leecher"), b, index, Duration.ofSeconds(60), tracker))) {
+                // opentracker hands out peers announced before: the seeder announces at its session's start
+                NarFile f = leecher.download(leecher.resolve(b.hash(0)));
+                f.completion().get(60, TimeUnit.SECONDS);
+                assertEquals(700_000, f.bytesFromPeers(), "from the seeder opentracker named");
+                assertArrayEquals(b.data(0), Files.readAllBytes(tmp.resolve("leecher/nar/" + b.fileName(0))));
+            }
+        }
+    }
+
+    /** opentracker is up once its UDP port is taken; false if it exited. */
+    private static boolean awaitUdp(Process p, int port) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && p.isAlive()) {
             try (DatagramSocket s = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
                 Thread.sleep(50);
             } catch (IOException busy) {
-                return;
+                return p.isAlive();
             }
         }
-        throw new AssertionError("opentracker did not bind UDP port " + port);
+        return false;
     }
 }
