@@ -43,6 +43,7 @@ let
       "--max-upload" cfg.maxUploadSpeed
       "--max-download" cfg.maxDownloadSpeed
       "--seed-budget" cfg.seedBudget
+      "--prefetch-below" cfg.prefetchBelow
       "--upstream" cfg.upstream
     ]
     ++ concatMap (t: [ "--tracker" t ]) cfg.trackers
@@ -213,6 +214,15 @@ in
       type = size;
       default = "10G";
       description = "Disk for downloaded files, kept and seeded until the least recently used are evicted.";
+    };
+
+    prefetchBelow = mkOption {
+      type = size;
+      default = "1M";
+      description = ''
+        When Nix asks for a narinfo (GET, not HEAD) whose file is in a bundle and at most this size, start
+        downloading the file before Nix asks for it; "0" turns this off.
+      '';
     };
 
     seedBudget = mkOption {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.nixswarm.client.ClientException;
+import org.nixswarm.client.Sizes;
 import org.nixswarm.client.SwarmClient;
 import org.nixswarm.client.http.SubstituterServer;
 import org.nixswarm.client.volunteer.SeedPlan;
@@ -29,6 +30,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "With --seed-budget: how often seeder counts are scraped and bundles re-chosen (default: ${DEFAULT-VALUE}).")
     long seedInterval;
 
+    @Option(names = "--prefetch-below", paramLabel = "SIZE", defaultValue = "1M",
+            description = {"When Nix GETs a narinfo whose file is in a bundle and at most SIZE, start downloading the file",
+                "before Nix asks for it (HEAD requests never do; 0 turns it off; default: ${DEFAULT-VALUE})."})
+    String prefetchBelow;
+
     @Mixin
     ClientOptions options;
 
@@ -41,6 +47,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (seedInterval < 1) throw new ClientException("--seed-interval must be at least 1 second, got " + seedInterval);
         SeedPlan plan = config.seedBudget() > 0 ? SeedPlan.load(seedPlan, config.httpTimeout()) : null;
         var address = ClientOptions.hostPort(listen, "--listen");
+        long prefetch = Sizes.parse(prefetchBelow, "--prefetch-below");
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         // on SIGTERM the JVM does not wait for this thread: the hook waits until ports are released
@@ -53,7 +60,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }, "nix-swarm-serve-shutdown"));
         try (SwarmClient client = new SwarmClient(config);
-             SubstituterServer server = new SubstituterServer(client, address)) {
+             SubstituterServer server = new SubstituterServer(client, address, prefetch)) {
             for (var p : options.peerAddresses()) client.swarm().addPeer(p);
             Volunteer volunteer = plan == null ? null
                     : new Volunteer(client, plan, config.trackers(), config.seedBudget(), config.httpTimeout())

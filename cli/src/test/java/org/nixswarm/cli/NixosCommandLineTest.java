@@ -84,6 +84,7 @@ class NixosCommandLineTest {
                     maxUploadSpeed = "1M";
                     maxDownloadSpeed = "0";
                     seedBudget = "0";
+                    prefetchBelow = "512K";
                     upstream = "%s";
                     trackers = [ "http://127.0.0.1:%d/announce" ];
                     indexUrl = "%s";

@@ -52,81 +52,63 @@ class OffloadBench {
         TestCache cache = TestCacheGenerator.create(Integer.getInteger("bench.paths", 60)).withSeed(3).withMaxSize(2 << 20)
                 .generate(tmp.resolve("upstream"));
         List<AutoCloseable> open = new ArrayList<>();
-        try (StaticHttpServer upstream = new StaticHttpServer(cache.dir()).start()) {
-            Tracker tracker = Tracker.start(TrackerConfig.builder().http(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                    .interval(Duration.ofSeconds(5)).minInterval(Duration.ofSeconds(1)).ioThreads(1).build());
-            open.add(tracker);
-            String announce = "http://127.0.0.1:" + tracker.httpAddress().getPort() + "/announce";
-            long total = cache.totalFileSize();
-            Path plan = tmp.resolve("plan");
-            new Planner(new PlanOptions(cache.dir().toString(), null, List.of(), null, plan, List.of(announce), upstream.baseUrl(),
-                    tmp.resolve("planner.key"), List.of(cache.publicKey()), true, ClusterSettings.defaults().withSizes(total / 16, total / 6),
-                    600_000, 4, 2, 32 << 20), Progress.NONE).run();
-            String plannerKey = Planner.loadOrCreateKey(tmp.resolve("planner.key")).publicKey().toNixFormat();
-            IndexHttpServer index = IndexHttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    new MagnetIndex(List.of(new PlanLoader(tmp.resolve("index"), Optional.of(PublicKey.parse(plannerKey)), 1).load(plan))),
-                    new FailedLookupLimiter(1000, 1000));
-            open.add(index);
-            StorePath target = cache.deepest().storePath();
-            Set<StorePath> closure = cache.closure(target);
-            long closureBytes = 0;
-            for (StorePath p : closure) closureBytes += cache.entry(p).narInfo().fileSize().orElse(0);
+        try (LocalSwarm swarm = new LocalSwarm(cache, tmp)) {
+            try {
+                StaticHttpServer upstream = swarm.upstream;
+                StorePath target = cache.deepest().storePath();
+                Set<StorePath> closure = cache.closure(target);
+                long closureBytes = 0;
+                for (StorePath p : closure) closureBytes += cache.entry(p).narInfo().fileSize().orElse(0);
 
-            // reference: the same fetches straight from the origin (what every client costs it today)
-            long refBefore = upstream.bytesServed();
-            var http = java.net.http.HttpClient.newHttpClient();
-            for (int c = 0; c < clients; c++) {
-                for (StorePath p : closure) {
-                    http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(upstream.baseUrl() + cache.entry(p).url())).build(),
-                            java.net.http.HttpResponse.BodyHandlers.discarding());
+                // reference: the same fetches straight from the origin (what every client costs it today)
+                long refBefore = upstream.bytesServed();
+                var http = java.net.http.HttpClient.newHttpClient();
+                for (int c = 0; c < clients; c++) {
+                    for (StorePath p : closure) {
+                        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(upstream.baseUrl() + cache.entry(p).url())).build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding());
+                    }
                 }
-            }
-            long refOrigin = upstream.bytesServed() - refBefore;
+                long refOrigin = upstream.bytesServed() - refBefore;
 
-            long originBefore = upstream.bytesServed();
-            long fetched = 0, fromPeers = 0, fromWeb = 0;
-            long t0 = System.nanoTime();
-            List<String> perClient = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                SwarmClient client = new SwarmClient(ClientConfig.defaults(tmp.resolve("client-" + c), freePort())
-                        .withUpstream(upstream.baseUrl(), List.of(cache.publicKey().toNixFormat()))
-                        .withIndex("http://127.0.0.1:" + index.port() + "/", plannerKey)
-                        .withRaceDelay(Duration.ofMillis(Long.getLong("bench.raceDelayMs", 2000))));
-                open.add(client);
-                List<NarFile> files = new ArrayList<>();
-                for (StorePath p : closure) files.add(client.download(client.resolve(p.hashPart())));
-                long cPeers = 0, cWeb = 0, c0 = System.nanoTime();
-                for (NarFile f : files) {
-                    f.completion().get(120, TimeUnit.SECONDS);
-                    fetched += f.size();
-                    cPeers += f.bytesFromPeers();
-                    cWeb += f.bytesFromWebSeed() + f.bytesFromUpstream();
+                long originBefore = upstream.bytesServed();
+                long fetched = 0, fromPeers = 0, fromWeb = 0;
+                long t0 = System.nanoTime();
+                List<String> perClient = new ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    SwarmClient client = new SwarmClient(swarm.client(tmp.resolve("client-" + c),
+                            Duration.ofMillis(Long.getLong("bench.raceDelayMs", 2000))));
+                    open.add(client);
+                    List<NarFile> files = new ArrayList<>();
+                    for (StorePath p : closure) files.add(client.download(client.resolve(p.hashPart())));
+                    long cPeers = 0, cWeb = 0, c0 = System.nanoTime();
+                    for (NarFile f : files) {
+                        f.completion().get(120, TimeUnit.SECONDS);
+                        fetched += f.size();
+                        cPeers += f.bytesFromPeers();
+                        cWeb += f.bytesFromWebSeed() + f.bytesFromUpstream();
+                    }
+                    fromPeers += cPeers;
+                    fromWeb += cWeb;
+                    perClient.add(String.format(Locale.ROOT, "client %d: %d bytes from peers, %d from the web seed, %.1f s", c, cPeers, cWeb,
+                            (System.nanoTime() - c0) / 1e9));
+                    System.out.println(perClient.get(perClient.size() - 1));
                 }
-                fromPeers += cPeers;
-                fromWeb += cWeb;
-                perClient.add(String.format(Locale.ROOT, "client %d: %d bytes from peers, %d from the web seed, %.1f s", c, cPeers, cWeb,
-                        (System.nanoTime() - c0) / 1e9));
-                System.out.println(perClient.get(perClient.size() - 1));
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long origin = upstream.bytesServed() - originBefore;
+                double offload = 1.0 - (double) origin / fetched;
+                String line = String.format(Locale.ROOT,
+                        "offload: %d clients, closure of %d paths (%d bytes): %d bytes fetched, %d from peers, %d from the web seed; "
+                                + "origin served %d bytes (reference: %d for the same fetches over HTTP); offload %.4f; peer share %.4f; %.1f s",
+                        clients, closure.size(), closureBytes, fetched, fromPeers, fromWeb, origin, refOrigin, offload,
+                        (double) fromPeers / fetched, seconds);
+                System.out.println(line);
+                Files.writeString(Path.of("target/bench-offload.txt"), line + "\n");
+                Files.writeString(Path.of("target/bench-offload-clients.txt"), String.join("\n", perClient) + "\n");
+            } finally {
+                // the clients first: they announce their leaving to the tracker
+                for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            long origin = upstream.bytesServed() - originBefore;
-            double offload = 1.0 - (double) origin / fetched;
-            String line = String.format(Locale.ROOT,
-                    "offload: %d clients, closure of %d paths (%d bytes): %d bytes fetched, %d from peers, %d from the web seed; "
-                            + "origin served %d bytes (reference: %d for the same fetches over HTTP); offload %.4f; peer share %.4f; %.1f s",
-                    clients, closure.size(), closureBytes, fetched, fromPeers, fromWeb, origin, refOrigin, offload,
-                    (double) fromPeers / fetched, seconds);
-            System.out.println(line);
-            Files.writeString(Path.of("target/bench-offload.txt"), line + "\n");
-            Files.writeString(Path.of("target/bench-offload-clients.txt"), String.join("\n", perClient) + "\n");
-        } finally {
-            for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

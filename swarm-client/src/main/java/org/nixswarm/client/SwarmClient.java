@@ -57,6 +57,9 @@ public final class SwarmClient implements AutoCloseable {
     private final Map<String, Resolution> byFile = new ConcurrentHashMap<>();
     private final Map<String, Long> negative = new ConcurrentHashMap<>();
     private final Map<String, NarFile> downloading = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger prefetching = new java.util.concurrent.atomic.AtomicInteger();
+    /** Prefetches running at once; a narinfo asked while this many run is not prefetched. */
+    static final int PREFETCHES = 16;
     // parsed torrents by infohash: a bundle's later files skip re-reading and re-hashing its torrent
     private final Map<String, BundleLayout> layouts = new ConcurrentHashMap<>();
     // magnet links of bundles by infohash: their tr= and ws= stand in for what BEP 9 metadata lacks
@@ -309,6 +312,33 @@ public final class SwarmClient implements AutoCloseable {
             }
         });
         return f;
+    }
+
+    /**
+     * Nix fetches a narinfo and then, nearly always, its file: a file of at most {@code maxSize}
+     * bytes in a bundle starts downloading now, so the peers' round trips overlap the narinfo's
+     * answer and Nix's next request. True if a download was started. Only bundle files (public,
+     * asked of peers anyway once Nix wants them) and at most {@link #PREFETCHES} at once, so a
+     * burst of narinfo queries (a dry run) costs a bounded amount.
+     */
+    public boolean prefetch(Resolution r, long maxSize) {
+        NarinfoView n = r.narinfo();
+        if (maxSize <= 0 || !r.inBundle() || n.fileSize() > maxSize || closing
+                || downloading.containsKey(n.fileName()) || cache.hasComplete(n.fileName())) {
+            return false;
+        }
+        if (prefetching.incrementAndGet() > PREFETCHES) {
+            prefetching.decrementAndGet();
+            return false;
+        }
+        try {
+            download(r).completion().whenComplete((ok, err) -> prefetching.decrementAndGet());
+            return true;
+        } catch (RuntimeException e) {
+            prefetching.decrementAndGet();
+            LOG.debug("prefetch of {}: {}", n.fileName(), e.getMessage());
+            return false;
+        }
     }
 
     /** Saves what a later run needs to resolve again; Nix gets its answer without waiting for the disk. */

@@ -70,6 +70,60 @@ class SubstituterTest {
         }
     }
 
+    /** What the upstream (here also the bundle's web seed) was asked for under nar/. */
+    private static long narRequests(TestBundle b, int i) {
+        return b.upstream.recentRequests().stream().filter(r -> r.path().endsWith("/nar/" + b.fileName(i))).count();
+    }
+
+    private static void awaitComplete(SwarmClient c, String file) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!c.cache().hasComplete(file)) {
+            if (System.nanoTime() > deadline) throw new AssertionError(file + " was not prefetched");
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void aNarinfoGetPrefetchesASmallBundleFileButAHeadOrALargeFileDoesNot() throws Exception {
+        try (TestBundle b = new TestBundle(tmp.resolve("cache"), new long[] {100_000, 100_000, 1_500_000}, 16384, 11)) {
+            String index = b.startIndex();
+            try (SwarmClient c = new SwarmClient(b.config(tmp.resolve("client"), index));
+                 SubstituterServer s = new SubstituterServer(c, new InetSocketAddress("127.0.0.1", 0))) {
+                // HEAD: Nix asking whether the path is substitutable at all
+                assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create(s.url() + "/" + b.hash(0) + ".narinfo"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+                // GET of a file above --prefetch-below (1 MiB by default)
+                assertEquals(200, get(s.url() + "/" + b.hash(2) + ".narinfo").statusCode());
+                // GET of a small one: it arrives in the cache before Nix asks for it
+                assertEquals(200, get(s.url() + "/" + b.hash(1) + ".narinfo").statusCode());
+                awaitComplete(c, b.fileName(1));
+                assertArrayEquals(b.data(1), get(s.url() + "/" + b.narinfo(1).url()).body());
+                assertEquals(1, narRequests(b, 1), "fetched once, by the prefetch");
+
+                Thread.sleep(300);
+                assertFalse(c.cache().hasComplete(b.fileName(0)), "a HEAD started a download");
+                assertEquals(0, narRequests(b, 0));
+                assertFalse(c.cache().hasComplete(b.fileName(2)), "a large file was prefetched");
+                assertEquals(0, narRequests(b, 2));
+            }
+        }
+    }
+
+    @Test
+    void prefetchingCanBeTurnedOff() throws Exception {
+        try (TestBundle b = new TestBundle(tmp.resolve("cache"), new long[] {100_000}, 16384, 12)) {
+            String index = b.startIndex();
+            try (SwarmClient c = new SwarmClient(b.config(tmp.resolve("client"), index));
+                 SubstituterServer s = new SubstituterServer(c, new InetSocketAddress("127.0.0.1", 0), 0)) {
+                assertEquals(200, get(s.url() + "/" + b.hash(0) + ".narinfo").statusCode());
+                Thread.sleep(300);
+                assertFalse(c.cache().hasComplete(b.fileName(0)));
+                assertEquals(0, narRequests(b, 0));
+                assertArrayEquals(b.data(0), get(s.url() + "/" + b.narinfo(0).url()).body());
+            }
+        }
+    }
+
     @Test
     void upstreamDownIsA5xxNotAHang() throws Exception {
         try (TestBundle b = new TestBundle(tmp.resolve("cache"), new long[] {1000}, 16384, 2);

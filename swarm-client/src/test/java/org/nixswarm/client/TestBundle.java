@@ -136,19 +136,37 @@ public final class TestBundle implements AutoCloseable {
                 + ";" + n.get("filePath").asText() + ";" + n.get("fileSize").asLong() + ";" + narinfoSha).getBytes(StandardCharsets.UTF_8);
     }
 
+    private record Answer(UnaryOperator<ObjectNode> filter, byte[] body) {}
+
+    private final java.util.Map<String, Answer> answers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The entries under a prefix as JSON, built once per entry filter: like the real index, which
+     * answers from lines rendered and signed ahead, a lookup costs no signing here.
+     */
+    private byte[] prefixAnswer(String prefix) throws Exception {
+        UnaryOperator<ObjectNode> f = entryFilter;
+        Answer a = answers.get(prefix);
+        if (a != null && a.filter == f) return a.body;
+        ArrayNode arr = JSON.createArrayNode();
+        for (int i = 0; i < narinfos.size(); i++) {
+            if (IndexClient.prefixOf(hash(i)).equals(prefix)) arr.add(f.apply(entry(i)));
+        }
+        byte[] body = arr.toString().getBytes(StandardCharsets.UTF_8);
+        answers.put(prefix, new Answer(f, body));
+        return body;
+    }
+
     /** Serves the index API for every path of the bundle; returns its base URL. */
     public String startIndex() throws Exception {
+        for (int i = 0; i < narinfos.size(); i++) prefixAnswer(IndexClient.prefixOf(hash(i)));
         index = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         index.createContext("/", ex -> {
             String p = ex.getRequestURI().getPath();
             byte[] body = null;
             try {
                 if (p.startsWith("/v1/prefix/")) {
-                    ArrayNode a = JSON.createArrayNode();
-                    for (int i = 0; i < narinfos.size(); i++) {
-                        if (IndexClient.prefixOf(hash(i)).equals(p.substring(11))) a.add(entryFilter.apply(entry(i)));
-                    }
-                    body = a.toString().getBytes(StandardCharsets.UTF_8);
+                    body = prefixAnswer(p.substring(11));
                 } else if (p.equals("/v1/bundle/" + infohash())) {
                     body = servedTorrent;
                 }

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * DIR/nar/&lt;file&gt;              complete files, FileHash verified
  * DIR/partial/&lt;file&gt;.part      downloads in progress (never served beyond verified pieces)
  * DIR/partial/&lt;file&gt;.pieces    their verified pieces
+ * DIR/spare/                   empty files made ahead, renamed into partial/ (see SpareFiles)
  * DIR/narinfo/&lt;hash&gt;.narinfo   narinfo texts as received (signatures intact)
  * DIR/bundles/&lt;infohash&gt;.torrent
  * </pre>
@@ -73,6 +74,7 @@ public final class NarCache implements AutoCloseable {
     private long seedBudget = Long.MAX_VALUE;
     private long used;
     private long seedUsed;
+    private final SpareFiles spares;
 
     public NarCache(Path dir, long capacity) {
         this.dir = dir;
@@ -85,6 +87,7 @@ public final class NarCache implements AutoCloseable {
             loadHolds();
             scan();
             evict();
+            spares = new SpareFiles(dir.resolve("spare"), 4);
         } catch (IOException e) {
             throw new ClientException("cache directory " + dir + ": " + e.getMessage(), e);
         }
@@ -93,6 +96,7 @@ public final class NarCache implements AutoCloseable {
     public Path dir() { return dir; }
     public Path narDir() { return dir.resolve("nar"); }
     public Path partialDir() { return dir.resolve("partial"); }
+    SpareFiles spares() { return spares; }
     public Path narinfoDir() { return dir.resolve("narinfo"); }
     public Path bundleDir() { return dir.resolve("bundles"); }
     public long capacity() { return capacity; }
@@ -449,6 +453,7 @@ public final class NarCache implements AutoCloseable {
 
     @Override
     public void close() {
+        spares.close();
         for (NarFile f : files.values()) {
             try {
                 f.close();

@@ -48,6 +48,13 @@ public final class NarFile implements AutoCloseable {
     private volatile long bytesFromWebSeed;
     private volatile long bytesFromUpstream;
     private volatile boolean hashVerified;
+    // The FileHash is computed as the servable prefix grows, so finishing hashes only what is left
+    // (was: the whole file re-read after its last piece, 0.15 s per 50 MB, with Nix waiting).
+    private final Object hashLock = new Object();
+    private volatile int hashGeneration; // bumped whenever the servable prefix is reset
+    private MessageDigest running;       // guarded by hashLock
+    private long hashedTo;               // guarded by hashLock
+    private int hashedGeneration = -1;   // guarded by hashLock
 
     NarFile(NarCache cache, String name, long size, String fileHash) {
         this.cache = cache;
@@ -92,10 +99,7 @@ public final class NarFile implements AutoCloseable {
      */
     public synchronized BitSet prepare(long pieceLength) throws IOException {
         if (isComplete()) return new BitSet();
-        if (channel == null) {
-            Files.createDirectories(partPath.getParent());
-            channel = FileChannel.open(partPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        }
+        if (channel == null) channel = openPart();
         if (this.pieceLength == pieceLength && stateOut != null) return (BitSet) done.clone();
         this.pieceLength = pieceLength;
         this.pieceCount = pieceLength == 0 ? 0 : (int) ((size + pieceLength - 1) / pieceLength);
@@ -112,11 +116,16 @@ public final class NarFile implements AutoCloseable {
         }
         done = new BitSet();
         servable = 0;
+        hashGeneration++;
         if (stateOut != null) stateOut.close();
-        Files.deleteIfExists(statePath);
+        stateOut = null;
         if (pieceLength > 0) {
-            stateOut = FileChannel.open(statePath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            // the old state was read above: truncated and rewritten rather than deleted and created
+            if (!Files.exists(statePath)) cache.spares().create(statePath);
+            stateOut = FileChannel.open(statePath, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             stateOut.write(ByteBuffer.allocate(8).putLong(0, pieceLength));
+        } else {
+            Files.deleteIfExists(statePath);
         }
         return claimed;
     }
@@ -224,6 +233,7 @@ public final class NarFile implements AutoCloseable {
         }
         notifyListeners();
         if (finish) finish();
+        else hashAhead();
     }
 
     /** Stream mode: appends bytes at the end of what is there and makes them servable. */
@@ -236,7 +246,51 @@ public final class NarFile implements AutoCloseable {
         bytesFromUpstream += n;
         servable = pos + n;
         notifyListeners();
+        hashAhead();
     }
+
+    /**
+     * Feeds the servable prefix not yet hashed into the running FileHash, read back from the file
+     * (the bytes that will be served, as the old whole-file check read them). Returns the
+     * generation hashed, so that {@link #finish} can tell a digest of a reset prefix from a valid one.
+     */
+    private int hashAhead() {
+        FileChannel ch;
+        try {
+            ch = channel();
+        } catch (IOException e) {
+            return -1; // discarded: nothing to hash
+        }
+        synchronized (hashLock) {
+            int gen = hashGeneration;
+            if (gen != hashedGeneration || running == null) {
+                running = digest("SHA-256");
+                hashedTo = 0;
+                hashedGeneration = gen;
+            }
+            long target = servable;
+            if (hashedTo >= target) return gen;
+            ByteBuffer buf = HASH_BUFFER.get();
+            try {
+                while (hashedTo < target) {
+                    buf.clear();
+                    buf.limit((int) Math.min(buf.capacity(), target - hashedTo));
+                    int r = ch.read(buf, hashedTo);
+                    if (r <= 0) break;
+                    buf.flip();
+                    running.update(buf);
+                    hashedTo += r;
+                }
+            } catch (IOException e) {
+                // the file went away under us (evicted, discarded): start over if it comes back
+                running = null;
+                return -1;
+            }
+            return gen;
+        }
+    }
+
+    private static final ThreadLocal<ByteBuffer> HASH_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(1 << 16));
 
     /** Stream mode: all bytes appended; checks size and FileHash. */
     public void finishStream() {
@@ -254,23 +308,23 @@ public final class NarFile implements AutoCloseable {
     private void finish() {
         try {
             FileChannel ch = channel();
-            MessageDigest sha256 = digest("SHA-256");
-            ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-            long pos = 0;
-            while (pos < size) {
-                buf.clear();
-                int r = ch.read(buf, pos);
-                if (r < 0) break;
-                buf.flip();
-                sha256.update(buf);
-                pos += r;
+            int gen = hashAhead();
+            byte[] digest;
+            long pos;
+            synchronized (hashLock) {
+                pos = hashedTo;
+                digest = gen >= 0 && gen == hashGeneration && running != null && pos == size ? running.digest() : null;
+                running = null;
             }
             if (pos != size || ch.size() < size) {
-                fail(new ClientException(name + ": file is " + pos + " bytes, FileSize is " + size));
+                fail(new ClientException(name + ": file is " + Math.min(pos, ch.size()) + " bytes, FileSize is " + size));
+                return;
+            }
+            if (digest == null) {
+                fail(new ClientException(name + ": the file changed while it was being checked; discarded"));
                 return;
             }
             if (ch.size() > size) ch.truncate(size);
-            byte[] digest = sha256.digest();
             if (!fileHashMatches(fileHash, digest)) {
                 fail(new ClientException(name + ": FileHash mismatch (expected " + fileHash + ", got sha256:"
                         + org.nixswarm.core.store.NixBase32.encode(digest) + "); file discarded"));
@@ -338,12 +392,16 @@ public final class NarFile implements AutoCloseable {
         if (channel == null) {
             if (closed) throw new IOException(name + ": file was discarded");
             if (isComplete()) channel = FileChannel.open(finalPath, StandardOpenOption.READ);
-            else {
-                Files.createDirectories(partPath.getParent());
-                channel = FileChannel.open(partPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            }
+            else channel = openPart();
         }
         return channel;
+    }
+
+    /** The partial file, opened for reading and writing; made from a spare when it does not exist yet. */
+    private FileChannel openPart() throws IOException {
+        Files.createDirectories(partPath.getParent());
+        if (!Files.exists(partPath)) cache.spares().create(partPath);
+        return FileChannel.open(partPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     /** Evicted or shut down: releases the channel (the file itself is the cache's business). */

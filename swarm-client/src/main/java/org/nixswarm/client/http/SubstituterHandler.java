@@ -33,11 +33,13 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final SwarmClient client;
     private final ExecutorService blocking;
     private final ExecutorService streaming;
+    private final long prefetchBelow;
 
-    SubstituterHandler(SwarmClient client, ExecutorService blocking, ExecutorService streaming) {
+    SubstituterHandler(SwarmClient client, ExecutorService blocking, ExecutorService streaming, long prefetchBelow) {
         this.client = client;
         this.blocking = blocking;
         this.streaming = streaming;
+        this.prefetchBelow = prefetchBelow;
     }
 
     @Override
@@ -73,6 +75,8 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
             org.nixswarm.client.net.Trace.alias(hash, r.narinfo().fileName());
             send(ctx, HttpResponseStatus.OK, "text/x-nix-narinfo", r.narinfo().text(), keepAlive, head);
             org.nixswarm.client.net.Trace.mark(hash, "narinfo sent");
+            // a GET means Nix is about to substitute; HEAD only asks whether it could
+            if (!head) client.prefetch(r, prefetchBelow);
         } catch (NotFoundException e) {
             send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", e.getMessage() + "\n", keepAlive, head);
         } catch (ClientException e) {

@@ -34,7 +34,15 @@ public final class SubstituterServer implements AutoCloseable {
     private final ExecutorService streaming;
     private final Channel channel;
 
+    /** Files up to this size start downloading when Nix GETs their narinfo ({@code --prefetch-below}). */
+    public static final long DEFAULT_PREFETCH_BELOW = 1 << 20;
+
     public SubstituterServer(SwarmClient client, InetSocketAddress listen) {
+        this(client, listen, DEFAULT_PREFETCH_BELOW);
+    }
+
+    /** {@code prefetchBelow}: see {@link SwarmClient#prefetch}; 0 never prefetches. */
+    public SubstituterServer(SwarmClient client, InetSocketAddress listen, long prefetchBelow) {
         blocking = pool("nix-swarm-http-", LOOKUP_THREADS);
         streaming = pool("nix-swarm-stream-", STREAM_THREADS);
         try {
@@ -43,7 +51,7 @@ public final class SubstituterServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
-                                    new SubstituterHandler(client, blocking, streaming));
+                                    new SubstituterHandler(client, blocking, streaming, prefetchBelow));
                         }
                     })
                     .bind(listen).syncUninterruptibly().channel();

@@ -24,8 +24,33 @@ public final class Trace {
         if (!ON || key == null) return;
         long now = System.nanoTime();
         long t0 = START.computeIfAbsent(key, k -> now);
-        LOG.info("trace {} +{} ms {} [{}]", key.length() > 12 ? key.substring(0, 12) : key,
-                String.format(java.util.Locale.ROOT, "%.2f", (now - t0) / 1e6), event, Thread.currentThread().getName());
+        // formatted and logged off the traced thread, so tracing does not add to what it measures
+        EVENTS.add(new Event(key, now - t0, now, event, Thread.currentThread().getName()));
+    }
+
+    private record Event(String key, long nanos, long at, String event, String thread) {}
+
+    private static final java.util.concurrent.ConcurrentLinkedQueue<Event> EVENTS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    static {
+        if (ON) {
+            Thread t = new Thread(() -> {
+                while (true) {
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (Event e; (e = EVENTS.poll()) != null; ) {
+                        LOG.info("trace {} +{} ms @{} {} [{}]", e.key.length() > 12 ? e.key.substring(0, 12) : e.key,
+                                String.format(java.util.Locale.ROOT, "%.2f", e.nanos / 1e6),
+                                String.format(java.util.Locale.ROOT, "%.2f", (e.at / 1000) % 100_000_000 / 1e3), e.event, e.thread);
+                    }
+                }
+            }, "nix-swarm-trace");
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     /** Links a second key (the file name) to the first one's start (the store hash). */

@@ -3,10 +3,6 @@ package org.nixswarm.client.resolve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -15,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nixswarm.client.ClientException;
+import org.nixswarm.client.net.BlockingGet;
 import org.nixswarm.core.FormatException;
 import org.nixswarm.core.index.IndexEntry;
 import org.nixswarm.core.sign.PublicKey;
@@ -34,19 +31,20 @@ public final class IndexClient {
 
     private final String base;
     private final List<PublicKey> keys;
-    private final HttpClient http;
+    /** A prefix answer or a torrent: far larger means a broken or hostile index. */
+    private static final int MAX_ANSWER = 64 << 20;
     private final Duration timeout;
     private final Duration prefixTtl;
     private final Map<String, Cached> prefixCache = new ConcurrentHashMap<>();
 
-    private record Cached(long expires, Map<String, IndexEntry> entries) {}
+    /** Values: the raw JSON of an entry until first asked for, then its {@link IndexEntry} or {@link #REFUSED}. */
+    private record Cached(long expires, Map<String, Object> entries) {}
 
     public IndexClient(String baseUrl, List<PublicKey> keys, Duration timeout, Duration prefixTtl) {
         this.base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
         this.keys = List.copyOf(keys);
         this.timeout = timeout;
         this.prefixTtl = prefixTtl;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     public static String prefixOf(String storeHash) {
@@ -67,30 +65,52 @@ public final class IndexClient {
             c = new Cached(System.nanoTime() + prefixTtl.toNanos(), fetchPrefix(prefix));
             prefixCache.put(prefix, c);
         }
-        return Optional.ofNullable(c.entries.get(storeHash));
+        Object e = c.entries.computeIfPresent(storeHash, (h, v) -> v instanceof JsonNode n ? checked(prefix, n) : v);
+        return e instanceof IndexEntry ie ? Optional.of(ie) : Optional.empty();
     }
 
-    private Map<String, IndexEntry> fetchPrefix(String prefix) throws IOException {
-        HttpResponse<byte[]> r = get("v1/prefix/" + prefix);
-        Map<String, IndexEntry> out = new ConcurrentHashMap<>();
-        if (r.statusCode() == 404) return out;
-        if (r.statusCode() != 200) throw new IOException("index " + base + "v1/prefix/" + prefix + ": HTTP " + r.statusCode());
+    /**
+     * The entries under a prefix, by store hash, as JSON: a bucket of a full index holds about
+     * 150, and only the one Nix asked for is parsed and has its signature checked (see
+     * {@link #checked}), about 0.1 ms instead of 15 ms for all.
+     */
+    private Map<String, Object> fetchPrefix(String prefix) throws IOException {
+        BlockingGet.Response r = get("v1/prefix/" + prefix);
+        Map<String, Object> out = new ConcurrentHashMap<>();
+        if (r.status() == 404) return out;
+        if (r.status() != 200) throw new IOException("index " + base + "v1/prefix/" + prefix + ": HTTP " + r.status());
         for (JsonNode n : entries(r.body())) {
-            IndexEntry e;
-            try {
-                e = fromJson(n);
-            } catch (RuntimeException ex) {
-                LOG.warn("index prefix {}: malformed entry ignored: {}", prefix, ex.getMessage());
+            JsonNode h = n.get("storeHash");
+            if (h == null || !h.isTextual()) {
+                LOG.warn("index prefix {}: entry without a storeHash ignored", prefix);
                 continue;
             }
-            if (!IndexEntries.signedBy(e, keys)) {
-                LOG.warn("index entry for {} has no valid planner signature; ignored", e.storePath());
-                continue;
-            }
-            out.put(e.storeHash(), e);
+            out.put(h.asText(), n);
         }
         return out;
     }
+
+    /** The entry parsed and its planner signature checked; {@link #REFUSED} (remembered) if either fails. */
+    private Object checked(String prefix, JsonNode n) {
+        IndexEntry e;
+        try {
+            e = fromJson(n);
+        } catch (RuntimeException ex) {
+            LOG.warn("index prefix {}: malformed entry ignored: {}", prefix, ex.getMessage());
+            return REFUSED;
+        }
+        if (!e.storeHash().equals(n.get("storeHash").asText())) {
+            LOG.warn("index prefix {}: entry filed under {} is for {}; ignored", prefix, n.get("storeHash").asText(), e.storePath());
+            return REFUSED;
+        }
+        if (!IndexEntries.signedBy(e, keys)) {
+            LOG.warn("index entry for {} has no valid planner signature; ignored", e.storePath());
+            return REFUSED;
+        }
+        return e;
+    }
+
+    private static final Object REFUSED = new Object();
 
     /** Accepts a JSON array, an object with an array field, or JSON lines: the compact form is the index's choice. */
     private static List<JsonNode> entries(byte[] body) throws IOException {
@@ -123,29 +143,14 @@ public final class IndexClient {
 
     /** The bundle's torrent file, or empty on 404; the caller checks its infohash. */
     public Optional<byte[]> bundle(String infohash) throws IOException {
-        HttpResponse<byte[]> r = get("v1/bundle/" + infohash);
-        if (r.statusCode() == 404) return Optional.empty();
-        if (r.statusCode() != 200) throw new IOException("index " + base + "v1/bundle/" + infohash + ": HTTP " + r.statusCode());
+        BlockingGet.Response r = get("v1/bundle/" + infohash);
+        if (r.status() == 404) return Optional.empty();
+        if (r.status() != 200) throw new IOException("index " + base + "v1/bundle/" + infohash + ": HTTP " + r.status());
         return Optional.of(r.body());
     }
 
-    private HttpResponse<byte[]> get(String path) throws IOException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET().build();
-        // the request timeout covers only the headers: bound the whole exchange so a stalled body fails
-        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> f = http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray());
-        try {
-            return f.get(timeout.toMillis() * 3, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            f.cancel(true);
-            throw new java.net.http.HttpTimeoutException("index " + base + path + ": no complete answer in " + timeout.toMillis() * 3 + " ms");
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            throw new IOException("index " + base + path + ": " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+    private BlockingGet.Response get(String path) throws IOException {
+        return BlockingGet.get(base + path, timeout, MAX_ANSWER);
     }
 
     public String baseUrl() { return base; }

@@ -9,11 +9,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import org.nixswarm.client.net.BlockingGet;
 import org.nixswarm.client.net.IdleTimeoutInputStream;
 
 /**
  * The upstream binary cache (cache.nixos.org or a mirror): narinfos and whole files, over HTTP.
  * Bodies time out when idle for the timeout, so a stalled upstream is an error, never a hang.
+ * Narinfos are small and on Nix's path: fetched on the caller's thread ({@link BlockingGet}).
  */
 public final class UpstreamClient {
     private static final int MAX_NARINFO = 1 << 20;
@@ -31,15 +33,10 @@ public final class UpstreamClient {
 
     /** The narinfo text, empty on 404/403 (the cache does not have it); other failures throw. */
     public Optional<String> narinfo(String storeHash) throws IOException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + storeHash + ".narinfo")).timeout(timeout).GET().build();
-        HttpResponse<InputStream> r = send(req, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = new IdleTimeoutInputStream(r.body(), timeout, base + storeHash + ".narinfo")) {
-            if (r.statusCode() == 404 || r.statusCode() == 403) return Optional.empty();
-            if (r.statusCode() != 200) throw new IOException("upstream " + base + storeHash + ".narinfo: HTTP " + r.statusCode());
-            byte[] body = in.readNBytes(MAX_NARINFO + 1);
-            if (body.length > MAX_NARINFO) throw new IOException("upstream " + base + storeHash + ".narinfo: larger than " + MAX_NARINFO + " bytes");
-            return Optional.of(new String(body, StandardCharsets.UTF_8));
-        }
+        BlockingGet.Response r = BlockingGet.get(base + storeHash + ".narinfo", timeout, MAX_NARINFO);
+        if (r.status() == 404 || r.status() == 403) return Optional.empty();
+        if (r.status() != 200) throw new IOException("upstream " + base + storeHash + ".narinfo: HTTP " + r.status());
+        return Optional.of(new String(r.body(), StandardCharsets.UTF_8));
     }
 
     /** A streaming GET of {@code url} (relative to the cache); the caller closes the stream. */

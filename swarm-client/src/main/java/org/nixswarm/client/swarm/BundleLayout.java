@@ -34,6 +34,7 @@ public final class BundleLayout {
     private final long totalSize;
     private final List<String> webSeeds;
     private final List<String> trackers;
+    private final boolean[] isolated;
 
     private BundleLayout(String infohash, byte[] torrentBytes, long pieceLength, List<byte[]> pieceHashes,
                          List<Entry> entries, long totalSize, List<String> webSeeds, List<String> trackers) {
@@ -45,6 +46,24 @@ public final class BundleLayout {
         this.totalSize = totalSize;
         this.webSeeds = webSeeds;
         this.trackers = trackers;
+        this.isolated = isolatedEntries();
+    }
+
+    /**
+     * Files lie one after the other in torrent order, so only the next real file (not padding, not
+     * empty) can share a piece with {@code e}: one backward pass decides every entry (a bundle may
+     * hold thousands of files, and the check runs for each at every session start).
+     */
+    private boolean[] isolatedEntries() {
+        boolean[] out = new boolean[entries.size()];
+        long nextReal = Long.MAX_VALUE;
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            Entry e = entries.get(i);
+            long end = Math.min((long) endPiece(e) * pieceLength, totalSize);
+            out[i] = e.offset() % pieceLength == 0 && nextReal >= end;
+            if (!e.pad() && e.size() > 0) nextReal = e.offset();
+        }
+        return out;
     }
 
     public static BundleLayout parse(byte[] bytes) {
@@ -148,12 +167,6 @@ public final class BundleLayout {
      * fetched, verified and seeded on its own. The planner pads every file so; other torrents may not.
      */
     public boolean isolated(Entry e) {
-        if (e.offset() % pieceLength != 0) return false;
-        long end = Math.min((long) endPiece(e) * pieceLength, totalSize);
-        for (Entry o : entries) {
-            if (o.index() == e.index() || o.pad() || o.size() == 0) continue;
-            if (o.offset() < end && o.offset() + o.size() > e.offset()) return false;
-        }
-        return true;
+        return e.index() >= 0 && e.index() < isolated.length && entries.get(e.index()).equals(e) && isolated[e.index()];
     }
 }

@@ -258,6 +258,7 @@ public final class BundleSession implements AutoCloseable {
             swarm.bans().newlyWanted(id);
             // a seeding session was not given the tracker's peers: connect to them now
             swarm.connect(id, trackerPeerList);
+            swarm.nudge();
         }
         file.completion().whenComplete((ok, err) -> {
             synchronized (wanted) {

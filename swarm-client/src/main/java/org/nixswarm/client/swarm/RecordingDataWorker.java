@@ -21,16 +21,22 @@ final class RecordingDataWorker implements DataWorker {
     private final DataWorker delegate;
     private final BanAgent bans;
     private final ReceivedBlocks blocks;
+    private final Wakeup dispatcher;
 
-    RecordingDataWorker(DataWorker delegate, BanAgent bans, ReceivedBlocks blocks) {
+    RecordingDataWorker(DataWorker delegate, BanAgent bans, ReceivedBlocks blocks, Wakeup dispatcher) {
         this.delegate = delegate;
         this.bans = bans;
         this.blocks = blocks;
+        this.dispatcher = dispatcher;
     }
 
+    // a block read for a peer is a piece message the dispatcher can send now; a block written may
+    // complete a piece, which frees the connection for the next request
     @Override
     public CompletableFuture<BlockRead> addBlockRequest(TorrentId torrentId, Peer peer, int pieceIndex, int offset, int length) {
-        return delegate.addBlockRequest(torrentId, peer, pieceIndex, offset, length);
+        CompletableFuture<BlockRead> f = delegate.addBlockRequest(torrentId, peer, pieceIndex, offset, length);
+        f.whenComplete((r, e) -> dispatcher.signal());
+        return f;
     }
 
     @Override
@@ -43,6 +49,8 @@ final class RecordingDataWorker implements DataWorker {
         } else {
             bans.blockFrom(torrentId, peer, pieceIndex);
         }
-        return delegate.addBlock(torrentId, peer, pieceIndex, offset, data);
+        CompletableFuture<BlockWrite> f = delegate.addBlock(torrentId, peer, pieceIndex, offset, data);
+        f.whenComplete((r, e) -> dispatcher.signal());
+        return f;
     }
 }

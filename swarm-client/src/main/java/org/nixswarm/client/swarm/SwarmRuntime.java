@@ -38,6 +38,7 @@ public final class SwarmRuntime implements AutoCloseable {
     private volatile BtRuntime runtime;
     private final BanAgent bans = new BanAgent();
     private final ReceivedBlocks receivedBlocks;
+    private final Wakeup wakeup = new Wakeup();
     private final StaticPeers staticPeers = new StaticPeers();
     private final Map<String, BundleSession> sessions = new ConcurrentHashMap<>();
     private final TokenBucket upload;
@@ -141,13 +142,33 @@ public final class SwarmRuntime implements AutoCloseable {
                 // piece's mapping to that slot, so a seeder that served more than 20 pieces of a
                 // bundle answers a request for an earlier piece with another piece's bytes (and
                 // gets banned for it). Blocks are read straight from the cache files instead.
-                return new RecordingDataWorker(new DefaultDataWorker(lifecycle, registry, v, new NoCache(registry), c), bans, receivedBlocks);
+                return new RecordingDataWorker(new DefaultDataWorker(lifecycle, registry, v, new NoCache(registry), c), bans, receivedBlocks, wakeup);
+            }
+
+            // Bt's own handler chain (ProtocolModule), with handshakes read as they arrive: see PromptHandshakes
+            @Provides
+            @Singleton
+            public bt.net.IConnectionHandlerFactory handshakes(bt.protocol.IHandshakeFactory handshakeFactory, TorrentRegistry registry,
+                    java.util.Set<bt.net.HandshakeHandler> bound, bt.protocol.extended.ExtendedHandshakeFactory extended, Config c) {
+                java.util.List<bt.net.HandshakeHandler> chain = new java.util.ArrayList<>(bound);
+                chain.add(new bt.net.BitfieldConnectionHandler(registry));
+                chain.add(new bt.net.extended.ExtendedProtocolHandshakeHandler(extended));
+                return new PromptHandshakes(new bt.net.ConnectionHandlerFactory(handshakeFactory, registry, chain, c.getPeerHandshakeTimeout()));
+            }
+
+            @Provides
+            @Singleton
+            public bt.net.IMessageDispatcher dispatcher(IRuntimeLifecycleBinder lifecycle, bt.net.IPeerConnectionPool pool, TorrentRegistry registry, Config c) {
+                PromptDispatcher d = new PromptDispatcher(pool, registry, wakeup, c.getAcceptorPort() + ".nix-swarm.message-dispatcher");
+                d.start();
+                lifecycle.onShutdown("Shutdown message dispatcher", d::close);
+                return d;
             }
         };
         try {
             this.runtime = BtRuntime.builder(config)
                     .module(ours)
-                    .module(new SelectorModule())
+                    .module(new SelectorModule(wakeup))
                     .module(new TieBreakModule())
                     .disableAutomaticShutdown()
                     .disableLocalServiceDiscovery()
@@ -227,6 +248,9 @@ public final class SwarmRuntime implements AutoCloseable {
     }
 
     BanAgent bans() { return bans; }
+
+    /** Lets the message dispatcher act now (a file became wanted) rather than at its next poll. */
+    void nudge() { wakeup.signal(); }
     TokenBucket uploadLimit() { return upload; }
     /** The {@code --max-download} budget, shared by peers, the web seed and the upstream. */
     public TokenBucket downloadLimit() { return download; }

@@ -1,0 +1,169 @@
+package org.nixswarm.client.swarm;
+
+import bt.net.ConnectionKey;
+import bt.net.IMessageDispatcher;
+import bt.net.IPeerConnectionPool;
+import bt.net.PeerConnection;
+import bt.protocol.Message;
+import bt.torrent.TorrentRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves messages between Bt's peer connections and its per-peer workers, in place of Bt 1.10's
+ * dispatcher, which differs in three ways that cost us:
+ * <ul>
+ * <li>It only polls: an idle loop sleeps at least 1 ms, so each hop of a piece's round trip
+ * waits for the next poll on both sides (a 100 KB file from a connected peer took 4-6 ms from
+ * "wanted" to its first block). Here the loop is woken by {@link Wakeup} when bytes arrive or the
+ * data worker finishes a block, and polls at 50 µs rising to 1 ms only when nothing happens.</li>
+ * <li>It never forgets a connection: the maps grow with every peer ever connected and each pass
+ * walks them all.</li>
+ * <li>A peer that reconnects under the same key gets a second consumer and supplier beside the
+ * first, so each of its messages is handled twice. Here one connection key has one of each.</li>
+ * </ul>
+ * One thread, like Bt's: Bt's peer workers are not thread-safe.
+ */
+final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PromptDispatcher.class);
+    private static final long MIN_PAUSE = Wakeup.micros(50);
+    private static final long MAX_PAUSE = Wakeup.micros(1000);
+
+    private final Map<ConnectionKey, Consumer<Message>> consumers = new ConcurrentHashMap<>();
+    private final Map<ConnectionKey, Supplier<Message>> suppliers = new ConcurrentHashMap<>();
+    private final IPeerConnectionPool pool;
+    private final TorrentRegistry registry;
+    private final Wakeup wakeup;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    PromptDispatcher(IPeerConnectionPool pool, TorrentRegistry registry, Wakeup wakeup, String name) {
+        this.pool = pool;
+        this.registry = registry;
+        this.wakeup = wakeup;
+        this.thread = new Thread(this::loop, name);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    @Override
+    public void addMessageConsumer(ConnectionKey key, Consumer<Message> consumer) {
+        consumers.put(key, consumer);
+        wakeup.signal();
+    }
+
+    @Override
+    public void addMessageSupplier(ConnectionKey key, Supplier<Message> supplier) {
+        suppliers.put(key, supplier);
+        wakeup.signal();
+    }
+
+    /** Connections the loop still walks (for tests: closed ones must go). */
+    int routes() {
+        return Math.max(consumers.size(), suppliers.size());
+    }
+
+    private void loop() {
+        long pause = MIN_PAUSE;
+        while (running) {
+            int moved;
+            try {
+                moved = receive() + send();
+            } catch (RuntimeException e) {
+                LOG.warn("message dispatch: {}", e.toString());
+                moved = 0;
+            }
+            if (moved > 0) {
+                pause = MIN_PAUSE;
+            } else if (wakeup.await(pause)) {
+                pause = MIN_PAUSE;
+            } else {
+                pause = Math.min(pause * 2, MAX_PAUSE);
+            }
+        }
+    }
+
+    private int receive() {
+        int n = 0;
+        for (Map.Entry<ConnectionKey, Consumer<Message>> e : consumers.entrySet()) {
+            PeerConnection c = open(e.getKey());
+            if (c == null) {
+                // remove(key, value): a consumer put for a new connection under the same key stays
+                consumers.remove(e.getKey(), e.getValue());
+                continue;
+            }
+            if (!registry.isSupportedAndActive(e.getKey().getTorrentId())) continue;
+            for (;;) {
+                Message m;
+                try {
+                    m = c.readMessageNow();
+                } catch (Exception ex) {
+                    // a peer sending what cannot be decoded: the connection is of no further use
+                    LOG.debug("unreadable message from {}: {}", e.getKey().getPeer(), ex.toString());
+                    c.closeQuietly();
+                    break;
+                }
+                if (m == null) break;
+                n++;
+                try {
+                    e.getValue().accept(m);
+                } catch (RuntimeException ex) {
+                    LOG.warn("handling {} from {}: {}", m.getClass().getSimpleName(), e.getKey().getPeer(), ex.toString());
+                }
+            }
+        }
+        return n;
+    }
+
+    /** One message per connection and pass, as Bt does: a busy peer does not starve the others. */
+    private int send() {
+        int n = 0;
+        for (Map.Entry<ConnectionKey, Supplier<Message>> e : suppliers.entrySet()) {
+            PeerConnection c = open(e.getKey());
+            if (c == null) {
+                suppliers.remove(e.getKey(), e.getValue());
+                continue;
+            }
+            if (!registry.isSupportedAndActive(e.getKey().getTorrentId())) continue;
+            Message m;
+            try {
+                m = e.getValue().get();
+            } catch (RuntimeException ex) {
+                LOG.warn("producing a message for {}: {}", e.getKey().getPeer(), ex.toString());
+                continue;
+            }
+            if (m == null) continue;
+            n++;
+            try {
+                c.postMessage(m);
+            } catch (Exception ex) {
+                LOG.debug("sending {} to {}: {}", m.getClass().getSimpleName(), e.getKey().getPeer(), ex.toString());
+                c.closeQuietly();
+            }
+        }
+        return n;
+    }
+
+    private PeerConnection open(ConnectionKey key) {
+        PeerConnection c = pool.getConnection(key);
+        return c == null || c.isClosed() ? null : c;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wakeup.signal();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

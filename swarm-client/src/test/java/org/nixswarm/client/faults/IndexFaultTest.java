@@ -1,0 +1,159 @@
+package org.nixswarm.client.faults;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nixswarm.client.TestBundle;
+import org.nixswarm.client.resolve.IndexClient;
+import org.nixswarm.core.index.IndexEntry;
+import org.nixswarm.core.sign.PublicKey;
+
+/**
+ * The index answering badly (WireMock faults, a raw socket that cuts the body): a lookup fails
+ * with an IOException naming the index, in bounded time, and never yields an entry that is not
+ * the planner's. Entries are checked one by one: a forged or malformed one is refused without
+ * losing the good ones beside it.
+ */
+class IndexFaultTest {
+    private static final Duration TIMEOUT = Duration.ofMillis(500);
+
+    @TempDir Path tmp;
+    private WireMockServer wm;
+    private TestBundle b;
+
+    @BeforeEach
+    void start() throws Exception {
+        wm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        wm.start();
+        b = new TestBundle(tmp.resolve("cache"), new long[] {10_000, 20_000, 30_000}, 16384, 5);
+    }
+
+    @AfterEach
+    void stop() {
+        wm.stop();
+        b.close();
+    }
+
+    private IndexClient client(String base) {
+        return new IndexClient(base, List.of(PublicKey.parse(b.plannerKeyPublic())), TIMEOUT, Duration.ofSeconds(30));
+    }
+
+    private String prefixPath(int i) {
+        return "/v1/prefix/" + IndexClient.prefixOf(b.hash(i));
+    }
+
+    @Test
+    void aForgedOrMalformedEntryIsRefusedAndTheOthersUnderThePrefixStillServe() throws Exception {
+        ObjectNode good = b.entry(0);
+        ObjectNode forged = b.entry(1).put("fileSize", 1); // no longer what the planner signed
+        ObjectNode malformed = b.entry(2).put("infohash", "not hex");
+        // all three filed under the prefix of entry 0 (the index chooses what it returns)
+        String body = "[" + good + "," + forged + "," + malformed + "]";
+        wm.stubFor(get(urlPathEqualTo(prefixPath(0))).willReturn(aResponse().withStatus(200).withBody(body)));
+        for (int i = 1; i <= 2; i++) {
+            wm.stubFor(get(urlPathEqualTo(prefixPath(i))).willReturn(aResponse().withStatus(200).withBody(body)));
+        }
+        IndexClient c = client(wm.baseUrl());
+        Optional<IndexEntry> e = c.lookup(b.hash(0));
+        assertTrue(e.isPresent(), "the good entry");
+        assertEquals(b.hash(0), e.get().storeHash());
+        assertEquals(Optional.empty(), c.lookup(b.hash(1)), "an entry whose signature does not cover it");
+        assertEquals(Optional.empty(), c.lookup(b.hash(2)), "a malformed entry");
+        assertEquals(b.hash(0), c.lookup(b.hash(0)).orElseThrow().storeHash(), "asked again: still served");
+    }
+
+    @Test
+    void anEntryFiledUnderAnotherHashIsRefused() throws Exception {
+        // the JSON says storeHash of path 1 but carries path 0's signed entry: a swap, not a lookup
+        ObjectNode swapped = b.entry(0).put("storeHash", b.hash(1));
+        wm.stubFor(get(urlPathEqualTo(prefixPath(1))).willReturn(aResponse().withStatus(200).withBody("[" + swapped + "]")));
+        assertEquals(Optional.empty(), client(wm.baseUrl()).lookup(b.hash(1)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Fault.class)
+    void aBrokenAnswerIsAnIoErrorNamingTheIndex(Fault fault) {
+        wm.stubFor(get(urlPathEqualTo(prefixPath(0))).willReturn(aResponse().withFault(fault)));
+        IOException e = assertThrows(IOException.class, () -> client(wm.baseUrl()).lookup(b.hash(0)));
+        assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "a message for the log: " + e);
+    }
+
+    @Test
+    void aServerErrorIsAnIoErrorWithItsStatus() {
+        wm.stubFor(get(urlPathEqualTo(prefixPath(0))).willReturn(aResponse().withStatus(503).withBody("down")));
+        IOException e = assertThrows(IOException.class, () -> client(wm.baseUrl()).lookup(b.hash(0)));
+        assertTrue(e.getMessage().contains("HTTP 503"), e.getMessage());
+    }
+
+    @Test
+    void notFoundIsNoEntryNotAnError() throws Exception {
+        wm.stubFor(get(urlPathEqualTo(prefixPath(0))).willReturn(aResponse().withStatus(404)));
+        assertEquals(Optional.empty(), client(wm.baseUrl()).lookup(b.hash(0)));
+    }
+
+    @Test
+    void aStalledAnswerTimesOut() {
+        wm.stubFor(get(urlPathEqualTo(prefixPath(0))).willReturn(aResponse().withStatus(200).withBody("[]").withFixedDelay(10_000)));
+        long t0 = System.nanoTime();
+        assertThrows(IOException.class, () -> client(wm.baseUrl()).lookup(b.hash(0)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 5_000, "a stalled index held the lookup for " + ms + " ms");
+    }
+
+    @Test
+    void aBodyCutShortOfItsLengthIsAnErrorNotAShorterAnswer() throws Exception {
+        byte[] body = ("[" + b.entry(0) + "]").getBytes(StandardCharsets.UTF_8);
+        cutAnswer(("HTTP/1.1 200 OK\r\nContent-Length: " + (body.length + 500) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII), body);
+    }
+
+    @Test
+    void aChunkedBodyWithoutItsLastChunkIsAnError() throws Exception {
+        byte[] entry = ("[" + b.entry(0) + "]").getBytes(StandardCharsets.UTF_8);
+        byte[] chunk = (Integer.toHexString(entry.length) + "\r\n" + new String(entry, StandardCharsets.UTF_8) + "\r\n").getBytes(StandardCharsets.UTF_8);
+        cutAnswer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII), chunk);
+    }
+
+    /** A server that sends {@code head} and {@code body}, then closes: the answer never completes. */
+    private void cutAnswer(byte[] head, byte[] body) throws Exception {
+        try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket s = ss.accept()) {
+                    s.getInputStream().read(new byte[4096]);
+                    OutputStream o = s.getOutputStream();
+                    o.write(head);
+                    o.write(body);
+                    o.flush();
+                } catch (IOException ignored) {
+                    // the test's assertion is on the client side
+                }
+            });
+            t.start();
+            assertThrows(IOException.class, () -> client("http://127.0.0.1:" + ss.getLocalPort() + "/").lookup(b.hash(0)));
+            t.join(5000);
+        }
+    }
+}
