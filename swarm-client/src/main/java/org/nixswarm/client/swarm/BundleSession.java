@@ -157,6 +157,11 @@ public final class BundleSession implements AutoCloseable {
      * sent, and every request for it fails. A session that only seeds is started again, with a
      * bitfield of what the cache holds now (its peers reconnect and see it); one downloading a
      * file keeps its connections, and the rare request for the evicted file keeps failing.
+     *
+     * <p>Known limit: a peer that was connected and dials us again gets a connection with the old
+     * one's key (address, our port, torrent); Bt's torrent worker handles the old one's disconnect
+     * late and drops the new one's bitfield, so that peer asks this session for nothing more (its
+     * web seed race takes over). Peers that connect afresh are served.
      */
     void fileGone(BundleLayout.Entry e) {
         if (wanting() || !restarting.compareAndSet(false, true)) return;
