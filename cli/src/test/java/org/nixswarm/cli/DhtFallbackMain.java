@@ -46,7 +46,9 @@ import org.nixswarm.tracker.TrackerConfig;
  * (b) the index's HTTP server stopped as well: a client with only the DHT and the publisher's key
  * resolves the store path, gets the bundle's torrent from its peers, and serves Nix's
  * {@code GET /<hash>.narinfo} and the NAR through the substituter;
- * (c) a path in {@code --private-paths} is refused at once, never looked up.
+ * (c) a path in {@code --private-paths} is refused at once, never looked up;
+ * (d) the index still down, a client gets a bundle's torrent from its peers, then the peers stop and
+ * the upstream cache comes back: the file completes through the upstream as the bundle's web seed.
  * Prints one line per check; exits non-zero on the first failure.
  */
 public final class DhtFallbackMain {
@@ -168,6 +170,39 @@ public final class DhtFallbackMain {
                         + built.get(2).path().hashPart() + ".narinfo")).build(), HttpResponse.BodyHandlers.ofString());
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 check(priv.statusCode() == 404 && ms < 1000, "a private path answers " + priv.statusCode() + " in " + ms + " ms, never looked up");
+            }
+
+            // (d) index down, the bundle's torrent from its peers (info dictionary only), then the peers
+            // gone and the cache back: the torrent got this client's trackers, the magnet's and the
+            // upstream cache as web seed, and the file completes through the web seed
+            Built third = built.get(2);
+            String deadTracker = "http://127.0.0.1:9/announce";
+            ClientConfig dConfig = config(tmp.resolve("client-d"), 10, boot, publisher.publicKey().toNixFormat())
+                    .withIndex(indexUrl, plannerKey).withRaceDelay(Duration.ofMillis(500))
+                    .withUpstream(upstream.baseUrl(), List.of(cacheKey.publicKey().toNixFormat()))
+                    .withTrackers(List.of(deadTracker));
+            try (SwarmClient d = new SwarmClient(dConfig)) {
+                org.nixswarm.client.Resolution r = d.resolve(third.path().hashPart());
+                String ih = r.entry().infohash().hex();
+                d.knowMagnet("magnet:?xt=urn:btih:" + ih + "&tr=udp%3A%2F%2F127.0.0.1%3A9%2Fannounce");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (d.cache().torrent(ih).isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+                check(d.cache().torrent(ih).isPresent(), "index down: the torrent of bundle " + ih + " came from its peers");
+                upstream.start();
+                open.remove(seeder);
+                seeder.close();
+                check(true, "the seeder (the bundle's only peer) stopped, the upstream cache back at " + upstream.baseUrl());
+                org.nixswarm.core.torrent.Torrent got = org.nixswarm.core.torrent.Torrent.read(d.cache().torrent(ih).orElseThrow());
+                check(got.trackers().contains(deadTracker) && got.trackers().contains("udp://127.0.0.1:9/announce")
+                                && got.urlList().equals(List.of(upstream.baseUrl())),
+                        "the torrent from peers got the configured and the magnet's trackers " + got.trackers()
+                                + " and the upstream as web seed " + got.urlList());
+                NarFile f = d.download(r);
+                f.completion().get(60, TimeUnit.SECONDS);
+                check(f.isComplete() && f.bytesFromWebSeed() == f.size() && f.bytesFromPeers() == 0,
+                        "peers gone: " + third.path() + " through the web seed: " + f.bytesFromWebSeed() + " of " + f.size() + " bytes");
+                check(Arrays.equals(Files.readAllBytes(d.config().cacheDir().resolve("nar/" + third.fileName())), third.xz()),
+                        "the file is byte for byte the cache's");
             }
             code = 0;
         } catch (Throwable t) {

@@ -17,7 +17,7 @@ class DhtFallbackTest {
     @Test
     void trackerAndIndexDownTheDhtStillFindsPeersAndPaths() {
         String name;
-        try (NetworkNamespace ns = NetworkNamespace.create(9)) {
+        try (NetworkNamespace ns = NetworkNamespace.create(10)) {
             name = ns.name();
             NetworkNamespace.Result r = ns.runJava(DhtFallbackMain.class, Duration.ofSeconds(240));
             r.output().lines().filter(l -> l.startsWith("ok ")).forEach(System.out::println);
@@ -25,6 +25,7 @@ class DhtFallbackTest {
             assertTrue(r.output().contains("ok tracker down: "), r.output());
             assertTrue(r.output().contains("ok index down: GET /"), r.output());
             assertTrue(r.output().contains("ok a private path answers 404"), r.output());
+            assertTrue(r.output().contains("ok peers gone: "), r.output());
         }
         assertFalse(NetworkNamespace.exists(name));
     }

@@ -59,6 +59,8 @@ public final class SwarmClient implements AutoCloseable {
     private final Prefetcher prefetcher = new Prefetcher(this::download, this::needsDownload);
     // parsed torrents by infohash: a bundle's later files skip re-reading and re-hashing its torrent
     private final Map<String, BundleLayout> layouts = new ConcurrentHashMap<>();
+    // magnet links of bundles by infohash: their tr= and ws= stand in for what BEP 9 metadata lacks
+    private final Map<String, org.nixswarm.core.magnet.MagnetUri> magnets = new ConcurrentHashMap<>();
     private final ExecutorService workers;
     // writes narinfos and index entries to the cache off the answer's path; drained at close
     private final ExecutorService persister = Executors.newSingleThreadExecutor(r -> {
@@ -383,6 +385,7 @@ public final class SwarmClient implements AutoCloseable {
         if (t.isEmpty() && dhtIndex != null) {
             t = dhtIndex.bundle(infohash);
             fetched = t.isPresent();
+            if (fetched) t = Optional.of(withOwnSources(infohash, t.get()));
         }
         if (t.isEmpty() && failure != null) throw failure;
         if (t.isEmpty()) return Optional.empty();
@@ -391,6 +394,39 @@ public final class SwarmClient implements AutoCloseable {
         if (fetched) cache.putTorrent(infohash, t.get());
         layouts.put(infohash, l);
         return Optional.of(l);
+    }
+
+    /**
+     * Remembers a bundle's magnet link (as the index's {@code /v1/path} answer carries it): should
+     * its torrent have to come from peers, its {@code tr=} trackers and {@code ws=} web seeds are
+     * added to what the peers send.
+     */
+    public void knowMagnet(String magnetUri) {
+        org.nixswarm.core.magnet.MagnetUri m;
+        try {
+            m = org.nixswarm.core.magnet.MagnetUri.parse(magnetUri);
+        } catch (FormatException e) {
+            throw new ClientException("magnet link: " + e.getMessage());
+        }
+        magnets.put(m.infoHash().hex(), m);
+    }
+
+    /**
+     * A torrent from the bundle's peers is the info dictionary alone (BEP 9): no trackers, no web
+     * seeds. It gets this client's trackers ({@code --tracker}), the magnet link's {@code tr=} and
+     * {@code ws=} if known, and the upstream cache as web seed (its {@code nar/<file>} are the
+     * bundle's files), so that the bundle is announced, and fetched over HTTP once its peers are gone.
+     */
+    private byte[] withOwnSources(String infohash, byte[] fromPeers) {
+        java.util.LinkedHashSet<String> trackers = new java.util.LinkedHashSet<>(config.trackers());
+        java.util.LinkedHashSet<String> seeds = new java.util.LinkedHashSet<>();
+        org.nixswarm.core.magnet.MagnetUri m = magnets.get(infohash);
+        if (m != null) {
+            trackers.addAll(m.trackers());
+            seeds.addAll(m.webSeeds());
+        }
+        if (upstream != null) seeds.add(upstream.baseUrl());
+        return BundleLayout.parse(fromPeers).torrentBytesWithSources(List.copyOf(trackers), List.copyOf(seeds));
     }
 
     /** Peers raced against the web seed. False if the bundle cannot be used (then: upstream). */

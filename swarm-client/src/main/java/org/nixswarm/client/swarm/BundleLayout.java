@@ -93,16 +93,35 @@ public final class BundleLayout {
      * sit outside the info dictionary, so the infohash (and the swarm) stay the same.
      */
     public byte[] torrentBytesWithTrackers(List<String> extra) {
-        List<String> missing = extra.stream().filter(t -> !trackers.contains(t)).toList();
-        if (missing.isEmpty()) return torrentBytes.clone();
+        return torrentBytesWithSources(extra, List.of());
+    }
+
+    /**
+     * The torrent with the {@code extraTrackers} it lacks appended as one more BEP 12 tier and the
+     * {@code extraWebSeeds} it lacks appended to its BEP 19 {@code url-list}. Both keys sit outside
+     * the info dictionary, so the infohash (and the swarm) stay the same. For a torrent that came
+     * from peers (BEP 9 metadata is the info dictionary alone) this gives back trackers and web seeds.
+     */
+    public byte[] torrentBytesWithSources(List<String> extraTrackers, List<String> extraWebSeeds) {
+        List<String> missing = extraTrackers.stream().filter(t -> !trackers.contains(t)).distinct().toList();
+        List<String> seeds = extraWebSeeds.stream().filter(w -> !webSeeds.contains(w)).distinct().toList();
+        if (missing.isEmpty() && seeds.isEmpty()) return torrentBytes.clone();
         BValue.BDict top = (BValue.BDict) BencodeDecoder.decode(torrentBytes);
         java.util.Map<String, BValue> m = new java.util.TreeMap<>(top.entries());
-        List<BValue> tiers = new ArrayList<>();
-        if (top.get("announce-list") instanceof BValue.BList l) tiers.addAll(l.values());
-        else if (top.get("announce") instanceof BValue.BBytes a) tiers.add(new BValue.BList(List.of(a)));
-        tiers.add(new BValue.BList(missing.stream().map(t -> (BValue) BValue.BBytes.of(t)).toList()));
-        m.put("announce-list", new BValue.BList(tiers));
-        if (!m.containsKey("announce")) m.put("announce", BValue.BBytes.of(missing.get(0)));
+        if (!missing.isEmpty()) {
+            List<BValue> tiers = new ArrayList<>();
+            if (top.get("announce-list") instanceof BValue.BList l) tiers.addAll(l.values());
+            else if (top.get("announce") instanceof BValue.BBytes a) tiers.add(new BValue.BList(List.of(a)));
+            tiers.add(new BValue.BList(missing.stream().map(t -> (BValue) BValue.BBytes.of(t)).toList()));
+            m.put("announce-list", new BValue.BList(tiers));
+            if (!m.containsKey("announce")) m.put("announce", BValue.BBytes.of(missing.get(0)));
+        }
+        if (!seeds.isEmpty()) {
+            List<BValue> urls = new ArrayList<>();
+            for (String w : webSeeds) urls.add(BValue.BBytes.of(w));
+            for (String w : seeds) urls.add(BValue.BBytes.of(w));
+            m.put("url-list", new BValue.BList(urls));
+        }
         return BencodeEncoder.encode(new BValue.BDict(m));
     }
 

@@ -11,8 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import org.nixswarm.client.swarm.AnnounceEvents.Event;
 
 /**
  * One HTTP(S) tracker, announced to for every torrent of the runtime. Replaces Bt 1.10's
@@ -26,16 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * with a one-line message.
  */
 final class HttpTrackerClient implements Tracker {
-    enum Event {
-        STARTED("started"), COMPLETED("completed"), STOPPED("stopped"), NONE(null);
-
-        final String value;
-
-        Event(String value) {
-            this.value = value;
-        }
-    }
-
     private final String url;
     private final HttpClient http;
     private final Duration timeout;
@@ -44,7 +33,7 @@ final class HttpTrackerClient implements Tracker {
     private final InetAddress announcedIp;
     private final int numWant;
     private final AnnounceStats stats;
-    private final Map<TorrentId, Long> lastLeft = new ConcurrentHashMap<>();
+    private final AnnounceEvents events = new AnnounceEvents();
     private volatile byte[] trackerId;
 
     HttpTrackerClient(String url, HttpClient http, Duration timeout, byte[] peerId, int port, InetAddress announcedIp, int numWant,
@@ -84,14 +73,9 @@ final class HttpTrackerClient implements Tracker {
         };
     }
 
-    TrackerResponse announce(TorrentId torrent, Event event, Integer want) {
+    TrackerResponse announce(TorrentId torrent, Event asked, Integer want) {
         AnnounceStats.Transfer t = stats.of(torrent);
-        if (event == Event.NONE) {
-            Long before = lastLeft.get(torrent);
-            if (t.left() == 0 && before != null && before > 0) event = Event.COMPLETED;
-        }
-        if (event == Event.STOPPED) lastLeft.remove(torrent);
-        else lastLeft.put(torrent, t.left());
+        Event event = events.effective(torrent, asked, t.left());
         String target = url + (url.contains("?") ? "&" : "?") + query(torrent, event, want == null ? numWant : want, t);
         HttpRequest req;
         try {
@@ -129,7 +113,7 @@ final class HttpTrackerClient implements Tracker {
         q.append("&downloaded=").append(t.downloaded());
         q.append("&left=").append(t.left());
         q.append("&compact=1&numwant=").append(Math.max(0, want));
-        if (event.value != null) q.append("&event=").append(event.value);
+        if (event.http != null) q.append("&event=").append(event.http);
         if (announcedIp != null) q.append("&ip=").append(percent(announcedIp.getHostAddress().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         byte[] id = trackerId;
         if (id != null) q.append("&trackerid=").append(percent(id));
@@ -152,7 +136,7 @@ final class HttpTrackerClient implements Tracker {
 
     @Override
     public void close() {
-        lastLeft.clear();
+        events.clear();
     }
 
     @Override

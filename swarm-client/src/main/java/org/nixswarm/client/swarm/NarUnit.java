@@ -37,10 +37,16 @@ final class NarUnit implements StorageUnit {
         session.cache().noteUpload(entry.fileName()); // an upload in progress is not evicted under the peer
         try {
             NarFile f = session.narFile(entry);
-            if (f != null) return f.read(buffer, offset);
-            FileChannel ch = readOnly();
-            if (ch == null) throw new IllegalStateException(entry.path() + " is not in the cache");
-            return ch.read(buffer, offset);
+            // evicted since the session started: an open channel would keep serving the unlinked
+            // file (and keep its disk space); close it, and have the session stop advertising it
+            boolean gone = (f == null || f.isComplete()) && !session.cache().hasComplete(entry.fileName());
+            FileChannel ch = gone || f != null ? null : readOnly();
+            if (gone || (f == null && ch == null)) {
+                close();
+                session.fileGone(entry);
+                throw new IllegalStateException(entry.path() + " is not in the cache");
+            }
+            return f != null ? f.read(buffer, offset) : ch.read(buffer, offset);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

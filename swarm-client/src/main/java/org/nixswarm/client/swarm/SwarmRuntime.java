@@ -96,6 +96,7 @@ public final class SwarmRuntime implements AutoCloseable {
             public void configure(Binder binder) {
                 ServiceModule.extend(binder).addMessagingAgent(bans).addMessagingAgent(new StaleCancels()).addPeerSourceFactory(staticPeers)
                         .addTrackerFactory(TrackerClientFactory.class, "http", "https");
+                binder.bind(bt.tracker.udp.UdpTrackerFactory.class).to(UdpTrackerFactoryReplacement.class);
                 if (dhtPeers != null) ServiceModule.extend(binder).addPeerSourceFactory(dhtPeers);
                 binder.bind(AnnounceStats.class).toInstance(new AnnounceStats() {
                     @Override
@@ -168,6 +169,7 @@ public final class SwarmRuntime implements AutoCloseable {
             this.runtime = BtRuntime.builder(config)
                     .module(ours)
                     .module(new SelectorModule(wakeup))
+                    .module(new TieBreakModule())
                     .disableAutomaticShutdown()
                     .disableLocalServiceDiscovery()
                     .build();
@@ -295,6 +297,19 @@ public final class SwarmRuntime implements AutoCloseable {
     void collectPeersNow(bt.metainfo.TorrentId id) {
         BtRuntime rt = runtime;
         if (rt != null) rt.service(bt.peer.IPeerRegistry.class).triggerPeerCollection(id);
+    }
+
+    /**
+     * Closes every connection of a torrent. Bt keeps them when the torrent stops, and a torrent
+     * started again in their place never sends those peers its new bitfield.
+     */
+    void closeConnections(bt.metainfo.TorrentId id) {
+        if (id != null) runtime.service(IPeerConnectionPool.class).visitConnections(id, bt.net.PeerConnection::closeQuietly);
+    }
+
+    /** Whether Bt still has the torrent registered (a stopped one is forgotten a moment later). */
+    boolean registered(bt.metainfo.TorrentId id) {
+        return id != null && runtime.service(TorrentRegistry.class).getDescriptor(id).isPresent();
     }
 
     bt.event.EventSource events() {

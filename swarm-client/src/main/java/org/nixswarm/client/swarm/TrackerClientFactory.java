@@ -1,17 +1,21 @@
 package org.nixswarm.client.swarm;
 
 import bt.runtime.Config;
+import bt.service.IRuntimeLifecycleBinder;
 import bt.service.IdentityService;
 import bt.tracker.Tracker;
 import bt.tracker.TrackerFactory;
 import com.google.inject.Inject;
 import java.net.InetAddress;
+import java.net.SocketException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 
 /**
- * Bt's tracker factory for {@code http} and {@code https} announce URLs: one
- * {@link HttpTrackerClient} per URL, all sharing one pooled, thread-safe HTTP client.
+ * Bt's tracker factory for {@code http}, {@code https} and {@code udp} announce URLs: one
+ * {@link HttpTrackerClient} per HTTP URL, all sharing one pooled, thread-safe HTTP client, and one
+ * {@link UdpTrackerClient} per UDP URL, all sharing one UDP socket (opened on first use, closed
+ * with the runtime).
  */
 final class TrackerClientFactory implements TrackerFactory {
     private final IdentityService identity;
@@ -19,15 +23,19 @@ final class TrackerClientFactory implements TrackerFactory {
     private final AnnounceStats stats;
     private final HttpClient http;
     private final Duration timeout;
+    private final UdpTrackerClient.Timing udpTiming = UdpTrackerClient.Timing.standard();
+    private UdpTrackerSocket udp;
+    private boolean closed;
 
     @Inject
-    TrackerClientFactory(IdentityService identity, Config config, AnnounceStats stats) {
+    TrackerClientFactory(IdentityService identity, Config config, AnnounceStats stats, IRuntimeLifecycleBinder lifecycle) {
         this.identity = identity;
         this.config = config;
         this.stats = stats;
         this.timeout = config.getTrackerTimeout() != null ? config.getTrackerTimeout() : Duration.ofSeconds(10);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
+        lifecycle.onShutdown("Close the UDP tracker socket", this::closeUdp);
     }
 
     @Override
@@ -35,7 +43,31 @@ final class TrackerClientFactory implements TrackerFactory {
         InetAddress bind = config.getAcceptorAddress();
         // a wildcard or loopback bind says nothing useful: the tracker takes the source address
         InetAddress ip = bind == null || bind.isAnyLocalAddress() || bind.isLoopbackAddress() ? null : bind;
-        return new HttpTrackerClient(trackerUrl, http, timeout, identity.getLocalPeerId().getBytes(), config.getAcceptorPort(), ip,
+        byte[] peerId = identity.getLocalPeerId().getBytes();
+        if (trackerUrl.regionMatches(true, 0, "udp:", 0, 4)) {
+            return new UdpTrackerClient(trackerUrl, this::udpSocket, udpTiming, peerId, config.getAcceptorPort(), ip,
+                    config.getNumberOfPeersToRequestFromTracker(), stats);
+        }
+        return new HttpTrackerClient(trackerUrl, http, timeout, peerId, config.getAcceptorPort(), ip,
                 config.getNumberOfPeersToRequestFromTracker(), stats);
+    }
+
+    /** The shared socket; null once the runtime shuts down (then each announce uses one of its own). */
+    private synchronized UdpTrackerSocket udpSocket() {
+        if (closed) return null;
+        if (udp == null) {
+            try {
+                udp = new UdpTrackerSocket();
+            } catch (SocketException e) {
+                return null;
+            }
+        }
+        return udp;
+    }
+
+    private synchronized void closeUdp() {
+        closed = true;
+        if (udp != null) udp.close();
+        udp = null;
     }
 }
