@@ -128,12 +128,6 @@ public final class BundleSession implements AutoCloseable {
         torrent = swarm.parseTorrent(layout.torrentBytesWithTrackers(swarm.extraTrackers()));
         client = swarm.newClient(this, torrent,
                 f -> isPad(f.getPathElements()) ? FilePriority.SKIP : FilePriority.NORMAL_PRIORITY);
-        listen();
-        client.startAsync();
-    }
-
-    /** Bt drops a torrent's listeners when it stops: registered on every start. */
-    private void listen() {
         swarm.events().onPeerBitfieldUpdated(torrent.getTorrentId(), ev -> {
             if (firstPeerNanos == 0) firstPeerNanos = System.nanoTime();
             peerBitfields.put(ev.getConnectionKey(), ev.getBitfield());
@@ -150,69 +144,7 @@ public final class BundleSession implements AutoCloseable {
                     .onPeerConnected(torrent.getTorrentId(), ev -> org.nixswarm.client.net.Trace.mark(k, "peer connected " + ev.getConnectionKey()))
                     .onPeerBitfieldUpdated(torrent.getTorrentId(), ev -> org.nixswarm.client.net.Trace.mark(k, "peer bitfield"));
         }
-    }
-
-    private final java.util.concurrent.atomic.AtomicBoolean restarting = new java.util.concurrent.atomic.AtomicBoolean();
-
-    /**
-     * A peer asked for a piece of {@code e}, which the cache no longer holds (evicted since this
-     * session started). Bt 1.10 has no "unhave": the piece stays in the bitfield every peer was
-     * sent, and every request for it fails. A session that only seeds is started again, with a
-     * bitfield of what the cache holds now (its peers reconnect and see it); one downloading a
-     * file keeps its connections, and the rare request for the evicted file keeps failing.
-     *
-     * <p>Known limit: a peer that was connected and dials us again gets a connection with the old
-     * one's key (address, our port, torrent); Bt's torrent worker handles the old one's disconnect
-     * late and drops the new one's bitfield, so that peer asks this session for nothing more (its
-     * web seed race takes over). Peers that connect afresh are served.
-     */
-    void fileGone(BundleLayout.Entry e) {
-        if (wanting() || !restarting.compareAndSet(false, true)) return;
-        LOG.info("bundle {}: {} left the cache; seeding it again without it", layout.infohash(), e.fileName());
-        Thread t = new Thread(() -> {
-            try {
-                restart();
-            } catch (RuntimeException ex) {
-                LOG.warn("bundle {}: restart after eviction failed: {}", layout.infohash(), ex.getMessage());
-            } finally {
-                restarting.set(false);
-            }
-        }, "nix-swarm-reseed-" + layout.infohash().substring(0, 8));
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private synchronized void restart() {
-        if (client == null || wanting()) return; // closed meanwhile, or a download began: keep it going
-        TorrentId id = torrentId();
-        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-        swarm.events().onTorrentStopped(id, ev -> stopped.countDown());
-        try {
-            client.stop();
-        } catch (RuntimeException ex) {
-            LOG.debug("stopping bundle {}: {}", layout.infohash(), ex.getMessage());
-        }
-        client = null;
-        swarm.closeConnections(id); // the peers reconnect and are sent the new bitfield
-        // Bt's processing thread finishes the stop: it forgets the torrent (registering it again
-        // before that is refused) and then drops every listener of the torrent id, which must
-        // happen before the new client's are added
-        try {
-            stopped.await(5, java.util.concurrent.TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-            while (swarm.registered(id) && System.nanoTime() < deadline) Thread.sleep(10);
-            Thread.sleep(100);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        start();
-    }
-
-    /** Whether the piece is in the bitfield Bt advertises for this session. */
-    boolean advertises(int piece) {
-        LocalBitfield bf = bitfield;
-        return bf != null && bf.isVerified(piece);
+        client.startAsync();
     }
 
     private static boolean isPad(java.util.List<String> path) {
@@ -297,9 +229,7 @@ public final class BundleSession implements AutoCloseable {
             if (e.pad() || e.size() == 0 || !layout.isolated(e)) continue;
             int first = layout.firstPiece(e), end = layout.endPiece(e);
             NarFile f = files.get(e.index());
-            if (f != null && f.isComplete() && !cache.hasComplete(e.fileName())) {
-                continue; // complete once, evicted since: not ours to offer any more
-            } else if (f != null) {
+            if (f != null) {
                 for (int p = first; p < end; p++) if (f.hasPiece(p - first)) bf.markLocalPieceVerified(p);
             } else if (cache.hasComplete(e.fileName())) {
                 // a complete file this client holds for another reason: seed it, after checking it

@@ -38,12 +38,11 @@ final class NarUnit implements StorageUnit {
         try {
             NarFile f = session.narFile(entry);
             // evicted since the session started: an open channel would keep serving the unlinked
-            // file (and keep its disk space); close it, and have the session stop advertising it
+            // file (and keep its disk space). Bt has no "unhave": the peer's request just fails.
             boolean gone = (f == null || f.isComplete()) && !session.cache().hasComplete(entry.fileName());
             FileChannel ch = gone || f != null ? null : readOnly();
             if (gone || (f == null && ch == null)) {
                 close();
-                session.fileGone(entry);
                 throw new IllegalStateException(entry.path() + " is not in the cache");
             }
             return f != null ? f.read(buffer, offset) : ch.read(buffer, offset);

@@ -299,19 +299,6 @@ public final class SwarmRuntime implements AutoCloseable {
         if (rt != null) rt.service(bt.peer.IPeerRegistry.class).triggerPeerCollection(id);
     }
 
-    /**
-     * Closes every connection of a torrent. Bt keeps them when the torrent stops, and a torrent
-     * started again in their place never sends those peers its new bitfield.
-     */
-    void closeConnections(bt.metainfo.TorrentId id) {
-        if (id != null) runtime.service(IPeerConnectionPool.class).visitConnections(id, bt.net.PeerConnection::closeQuietly);
-    }
-
-    /** Whether Bt still has the torrent registered (a stopped one is forgotten a moment later). */
-    boolean registered(bt.metainfo.TorrentId id) {
-        return id != null && runtime.service(TorrentRegistry.class).getDescriptor(id).isPresent();
-    }
-
     bt.event.EventSource events() {
         return runtime.service(bt.event.EventSource.class);
     }
