@@ -85,6 +85,7 @@ class NixosModuleTest {
                 "--max-upload", "0",
                 "--max-download", "0",
                 "--seed-budget", "0",
+                "--prefetch-below", "1M",
                 "--upstream", "https://cache.nixos.org"), args(svc));
         // Local first, cache.nixos.org (NixOS adds it with mkAfter) still there; keys untouched.
         assertEquals(List.of("http://127.0.0.1:37515", CACHE_NIXOS_ORG), list(r.get("substituters")));
@@ -159,6 +160,7 @@ class NixosModuleTest {
                 "--max-upload", "2M",
                 "--max-download", "20M",
                 "--seed-budget", "200G",
+                "--prefetch-below", "1M",
                 "--upstream", "https://mirror.example/nix",
                 "--tracker", "http://t1.example:6969/announce",
                 "--tracker", "udp://t2.example:6969",
