@@ -79,6 +79,7 @@ class UdpTrackerDiscoveryTest {
         try (TestBundle b = new TestBundle(tmp.resolve("cache"), new long[] {700_000, 20_000}, 65536, 32)) {
             // Debian's opentracker serves only the torrents of its whitelist
             Files.writeString(dir.resolve("whitelist"), b.infohash() + "\n");
+            StringBuilder tried = new StringBuilder();
             for (int attempt = 1; ; attempt++) {
                 // it takes the same number on TCP and UDP: one of them may be taken by the time it binds
                 int port = freeTcpAndUdpPort();
@@ -87,8 +88,9 @@ class UdpTrackerDiscoveryTest {
                         .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
                 try {
                     if (!awaitUdp(p, port)) {
-                        if (attempt < 3) continue;
-                        throw new AssertionError("opentracker did not start on port " + port + ": " + Files.readString(dir.resolve("log")));
+                        tried.append("\n  port ").append(port).append(": ").append(Files.readString(dir.resolve("log")).strip());
+                        if (attempt < 8) continue;
+                        throw new AssertionError("opentracker did not start in " + attempt + " attempts:" + tried);
                     }
                     withOpentracker(b, port);
                     return;
@@ -100,13 +102,20 @@ class UdpTrackerDiscoveryTest {
         }
     }
 
+    /**
+     * A number free on TCP and UDP, below the kernel's ephemeral range (32768-60999 here): a number
+     * the kernel handed out was, in the full suite, handed out again to some UDP socket before
+     * opentracker could bind it (EADDRINUSE in every attempt, never when this class ran alone).
+     */
     private static int freeTcpAndUdpPort() throws IOException {
+        java.util.Random rnd = new java.util.Random();
         while (true) {
-            try (DatagramSocket u = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-                 java.net.ServerSocket t = new java.net.ServerSocket(u.getLocalPort(), 1, InetAddress.getLoopbackAddress())) {
-                return u.getLocalPort();
+            int port = 20_000 + rnd.nextInt(12_000);
+            try (DatagramSocket u = new DatagramSocket(port, InetAddress.getLoopbackAddress());
+                 java.net.ServerSocket t = new java.net.ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
             } catch (IOException taken) {
-                // the TCP side of that number is in use: another one
+                // in use on one side: another one
             }
         }
     }
