@@ -102,11 +102,7 @@ class UdpTrackerDiscoveryTest {
         }
     }
 
-    /**
-     * A number free on TCP and UDP, below the kernel's ephemeral range (32768-60999 here): a number
-     * the kernel handed out was, in the full suite, handed out again to some UDP socket before
-     * opentracker could bind it (EADDRINUSE in every attempt, never when this class ran alone).
-     */
+    /** A number free on TCP and UDP (opentracker takes the same number on both). */
     private static int freeTcpAndUdpPort() throws IOException {
         java.util.Random rnd = new java.util.Random();
         while (true) {
@@ -136,14 +132,25 @@ class UdpTrackerDiscoveryTest {
         }
     }
 
-    /** opentracker is up once its UDP port is taken; false if it exited. */
+    /**
+     * opentracker is up once it answers a BEP 15 connect request; false if it exited. (Checking
+     * by binding its port held the port for the poll interval, and opentracker, starting inside
+     * that interval, failed with EADDRINUSE: every attempt, when the machine was busy.)
+     */
     private static boolean awaitUdp(Process p, int port) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            try (DatagramSocket s = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-                Thread.sleep(50);
-            } catch (IOException busy) {
-                return p.isAlive();
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(100);
+            byte[] connect = java.nio.ByteBuffer.allocate(16).putLong(0x41727101980L).putInt(0).putInt(0x7e57).array();
+            while (System.nanoTime() < deadline && p.isAlive()) {
+                s.send(new java.net.DatagramPacket(connect, connect.length, InetAddress.getLoopbackAddress(), port));
+                java.net.DatagramPacket answer = new java.net.DatagramPacket(new byte[64], 64);
+                try {
+                    s.receive(answer);
+                    if (answer.getLength() >= 16) return true;
+                } catch (java.net.SocketTimeoutException notYet) {
+                    // not listening yet
+                }
             }
         }
         return false;
