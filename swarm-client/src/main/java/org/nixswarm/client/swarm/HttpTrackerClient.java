@@ -1,8 +1,6 @@
 package org.nixswarm.client.swarm;
 
 import bt.metainfo.TorrentId;
-import bt.tracker.Tracker;
-import bt.tracker.TrackerRequestBuilder;
 import bt.tracker.TrackerResponse;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -24,55 +22,21 @@ import org.nixswarm.client.swarm.AnnounceEvents.Event;
  * reaches 0 after a start with something left. Never throws: every failure is a failed response
  * with a one-line message.
  */
-final class HttpTrackerClient implements Tracker {
+final class HttpTrackerClient extends AnnouncingTracker {
     private final String url;
     private final HttpClient http;
     private final Duration timeout;
-    private final byte[] peerId;
-    private final int port;
-    private final InetAddress announcedIp;
-    private final int numWant;
-    private final AnnounceStats stats;
-    private final AnnounceEvents events = new AnnounceEvents();
     private volatile byte[] trackerId;
 
     HttpTrackerClient(String url, HttpClient http, Duration timeout, byte[] peerId, int port, InetAddress announcedIp, int numWant,
                       AnnounceStats stats) {
+        super(peerId, port, announcedIp, numWant, stats);
         this.url = url;
         this.http = http;
         this.timeout = timeout;
-        this.peerId = peerId.clone();
-        this.port = port;
-        this.announcedIp = announcedIp;
-        this.numWant = numWant;
-        this.stats = stats;
     }
 
     @Override
-    public TrackerRequestBuilder request(TorrentId torrentId) {
-        return new TrackerRequestBuilder(torrentId) {
-            @Override
-            public TrackerResponse start() {
-                return announce(torrentId, Event.STARTED, getNumWant());
-            }
-
-            @Override
-            public TrackerResponse stop() {
-                return announce(torrentId, Event.STOPPED, 0);
-            }
-
-            @Override
-            public TrackerResponse complete() {
-                return announce(torrentId, Event.COMPLETED, getNumWant());
-            }
-
-            @Override
-            public TrackerResponse query() {
-                return announce(torrentId, Event.NONE, getNumWant());
-            }
-        };
-    }
-
     TrackerResponse announce(TorrentId torrent, Event asked, Integer want) {
         AnnounceStats.Transfer t = stats.of(torrent);
         Event event = events.effective(torrent, asked, t.left());

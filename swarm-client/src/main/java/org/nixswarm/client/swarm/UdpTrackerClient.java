@@ -2,8 +2,6 @@ package org.nixswarm.client.swarm;
 
 import bt.metainfo.TorrentId;
 import bt.net.Peer;
-import bt.tracker.Tracker;
-import bt.tracker.TrackerRequestBuilder;
 import bt.tracker.TrackerResponse;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -40,7 +38,7 @@ import org.nixswarm.client.swarm.UdpTrackerMessages.Refused;
  * announce of the torrent, and tried once, briefly, since it holds up the session's close. Answers are matched by tracker address and transaction id. Never throws:
  * every failure is a failed response with a one-line message.
  */
-final class UdpTrackerClient implements Tracker {
+final class UdpTrackerClient extends AnnouncingTracker {
     /** @param base the first wait (BEP 15: 15 s) @param retransmits how often a request is sent again (BEP 15 allows 8) */
     record Timing(Duration base, int retransmits, Duration connectionIdLifetime, Duration stopWait) {
         static Timing standard() {
@@ -56,12 +54,6 @@ final class UdpTrackerClient implements Tracker {
     private final int trackerPort;
     private final Supplier<UdpTrackerSocket> socket;
     private final Timing timing;
-    private final byte[] peerId;
-    private final int port;
-    private final InetAddress announcedIp;
-    private final int numWant;
-    private final AnnounceStats stats;
-    private final AnnounceEvents events = new AnnounceEvents();
     // torrents this tracker has answered an announce for: only those are worth a stopped event
     private final java.util.Set<TorrentId> announced = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final int key = RANDOM.nextInt();
@@ -73,14 +65,10 @@ final class UdpTrackerClient implements Tracker {
 
     UdpTrackerClient(String url, Supplier<UdpTrackerSocket> socket, Timing timing, byte[] peerId, int port, InetAddress announcedIp,
                      int numWant, AnnounceStats stats) {
+        super(peerId, port, announcedIp, numWant, stats);
         this.url = url;
         this.socket = socket;
         this.timing = timing;
-        this.peerId = peerId.clone();
-        this.port = port;
-        this.announcedIp = announcedIp;
-        this.numWant = numWant;
-        this.stats = stats;
         String h = null, bad = null;
         int p = -1;
         try {
@@ -99,31 +87,6 @@ final class UdpTrackerClient implements Tracker {
         this.badUrl = bad;
     }
 
-    @Override
-    public TrackerRequestBuilder request(TorrentId torrentId) {
-        return new TrackerRequestBuilder(torrentId) {
-            @Override
-            public TrackerResponse start() {
-                return announce(torrentId, Event.STARTED, getNumWant());
-            }
-
-            @Override
-            public TrackerResponse stop() {
-                return announce(torrentId, Event.STOPPED, 0);
-            }
-
-            @Override
-            public TrackerResponse complete() {
-                return announce(torrentId, Event.COMPLETED, getNumWant());
-            }
-
-            @Override
-            public TrackerResponse query() {
-                return announce(torrentId, Event.NONE, getNumWant());
-            }
-        };
-    }
-
     /** A failure of one announce, with the message the failed response carries. */
     private static final class Failure extends Exception {
         Failure(String message) {
@@ -131,6 +94,7 @@ final class UdpTrackerClient implements Tracker {
         }
     }
 
+    @Override
     TrackerResponse announce(TorrentId torrent, Event asked, Integer want) {
         if (badUrl != null) return TrackerResponse.failure("tracker URL " + url + " is not usable: " + badUrl);
         AnnounceStats.Transfer t = stats.of(torrent);
