@@ -88,7 +88,8 @@ class TrackerDiscoveryTest {
         return c.withTrackers(List.of(tracker));
     }
 
-    private static void await(String what, java.util.function.BooleanSupplier ok) throws InterruptedException {
+    /** Polls {@code ok} for up to 20 s. */
+    static void await(String what, java.util.function.BooleanSupplier ok) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!ok.getAsBoolean()) {
             if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);

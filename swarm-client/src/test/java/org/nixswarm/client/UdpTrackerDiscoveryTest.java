@@ -36,11 +36,7 @@ class UdpTrackerDiscoveryTest {
     }
 
     private static void await(String what, BooleanSupplier ok) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!ok.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(50);
-        }
+        TrackerDiscoveryTest.await(what, ok);
     }
 
     @Test
