@@ -22,13 +22,20 @@ final class Prefetcher {
 
     private final Function<Resolution, NarFile> download;
     private final Predicate<String> needed;
+    private final java.util.concurrent.Executor callbacks;
     private final LinkedHashMap<String, Resolution> queue = new LinkedHashMap<>();
     private int running;
 
-    /** {@code needed}: whether a file (by name) is neither complete nor being downloaded. */
-    Prefetcher(Function<Resolution, NarFile> download, Predicate<String> needed) {
+    /**
+     * {@code needed}: whether a file (by name) is neither complete nor being downloaded.
+     * {@code callbacks} runs the next prefetch when one ends: never on the thread that completed the
+     * file, which may hold the file's monitor while the next start takes the cache's lock (the
+     * reverse of eviction's order).
+     */
+    Prefetcher(Function<Resolution, NarFile> download, Predicate<String> needed, java.util.concurrent.Executor callbacks) {
         this.download = download;
         this.needed = needed;
+        this.callbacks = callbacks;
     }
 
     /** Starts or queues the download; false if both bounds are reached (or it is queued already). */
@@ -52,7 +59,7 @@ final class Prefetcher {
 
     private void start(Resolution r) {
         try {
-            download.apply(r).completion().whenComplete((ok, err) -> finished());
+            download.apply(r).completion().whenCompleteAsync((ok, err) -> finished(), callbacks);
         } catch (RuntimeException e) {
             LOG.debug("prefetch of {}: {}", r.narinfo().fileName(), e.getMessage());
             finished();

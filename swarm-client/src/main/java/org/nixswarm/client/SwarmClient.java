@@ -56,7 +56,7 @@ public final class SwarmClient implements AutoCloseable {
     private final Map<String, Resolution> byHash = new ConcurrentHashMap<>();
     private final Map<String, Resolution> byFile = new ConcurrentHashMap<>();
     private final Map<String, Long> negative = new ConcurrentHashMap<>();
-    private final Prefetcher prefetcher = new Prefetcher(this::download, this::needsDownload);
+    private final Prefetcher prefetcher;
     // parsed torrents by infohash: a bundle's later files skip re-reading and re-hashing its torrent
     private final Map<String, BundleLayout> layouts = new ConcurrentHashMap<>();
     // magnet links of bundles by infohash: their tr= and ws= stand in for what BEP 9 metadata lacks
@@ -92,6 +92,13 @@ public final class SwarmClient implements AutoCloseable {
             return t;
         });
         this.cache = new NarCache(config.cacheDir(), config.cacheSize());
+        this.prefetcher = new Prefetcher(this::download, this::needsDownload, task -> {
+            try {
+                workers.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // shutting down: no further prefetch
+            }
+        });
         loadKnown();
         DhtNode node = null;
         DhtIndex dhtIdx = null;

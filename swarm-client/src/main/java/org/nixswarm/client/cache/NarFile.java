@@ -180,7 +180,9 @@ public final class NarFile implements AutoCloseable {
         if (n == 0) return 0;
         // under the lock, so that no write can slip between a piece's check and its marking
         synchronized (this) {
-            if (isComplete() || finishing) {
+            // pieceLength 0: not prepared for pieces, or stream mode, where only append() may write
+            // (bytes below servable are already in the running FileHash)
+            if (isComplete() || finishing || pieceLength == 0) {
                 src.position(src.limit());
                 return n;
             }
