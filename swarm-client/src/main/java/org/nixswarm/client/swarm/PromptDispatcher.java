@@ -94,13 +94,8 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
     private int receive() {
         int n = 0;
         for (Map.Entry<ConnectionKey, Consumer<Message>> e : consumers.entrySet()) {
-            PeerConnection c = open(e.getKey());
-            if (c == null) {
-                // remove(key, value): a consumer put for a new connection under the same key stays
-                consumers.remove(e.getKey(), e.getValue());
-                continue;
-            }
-            if (!registry.isSupportedAndActive(e.getKey().getTorrentId())) continue;
+            PeerConnection c = ready(consumers, e);
+            if (c == null) continue;
             for (;;) {
                 Message m;
                 try {
@@ -127,12 +122,8 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
     private int send() {
         int n = 0;
         for (Map.Entry<ConnectionKey, Supplier<Message>> e : suppliers.entrySet()) {
-            PeerConnection c = open(e.getKey());
-            if (c == null) {
-                suppliers.remove(e.getKey(), e.getValue());
-                continue;
-            }
-            if (!registry.isSupportedAndActive(e.getKey().getTorrentId())) continue;
+            PeerConnection c = ready(suppliers, e);
+            if (c == null) continue;
             Message m;
             try {
                 m = e.getValue().get();
@@ -152,9 +143,18 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
         return n;
     }
 
-    private PeerConnection open(ConnectionKey key) {
-        PeerConnection c = pool.getConnection(key);
-        return c == null || c.isClosed() ? null : c;
+    /**
+     * The route's connection if it is open and its torrent active; null otherwise, and a route
+     * whose connection is gone is dropped: remove(key, value), so that a route put meanwhile for a
+     * new connection under the same key stays.
+     */
+    private <T> PeerConnection ready(Map<ConnectionKey, T> routes, Map.Entry<ConnectionKey, T> route) {
+        PeerConnection c = pool.getConnection(route.getKey());
+        if (c == null || c.isClosed()) {
+            routes.remove(route.getKey(), route.getValue());
+            return null;
+        }
+        return registry.isSupportedAndActive(route.getKey().getTorrentId()) ? c : null;
     }
 
     @Override
