@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>It only polls: an idle loop sleeps at least 1 ms, so each hop of a piece's round trip
  * waits for the next poll on both sides (a 100 KB file from a connected peer took 4-6 ms from
- * "wanted" to its first block). Here the loop is woken by {@link Wakeup} when bytes arrive or the
- * data worker finishes a block, and polls at 50 µs rising to 1 ms only when nothing happens.</li>
+ * "wanted" to its first block). Here the loop is woken by {@link Wakeup} when bytes arrive, the
+ * data worker finishes a block or a piece check, or a file becomes wanted; it sleeps (up to 1 ms,
+ * for what nobody signals) only after a few passes in a row moved nothing.</li>
  * <li>It never forgets a connection: the maps grow with every peer ever connected and each pass
  * walks them all.</li>
  * <li>A peer that reconnects under the same key gets a second consumer and supplier beside the
@@ -30,8 +31,13 @@ import org.slf4j.LoggerFactory;
  */
 final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PromptDispatcher.class);
-    private static final long MIN_PAUSE = Wakeup.micros(50);
-    private static final long MAX_PAUSE = Wakeup.micros(1000);
+    /**
+     * Passes made after one that moved nothing before sleeping: some of Bt's state changes take a
+     * pass or two before they produce a message (an idle assignment refreshed by {@link BanAgent}
+     * is dropped in one pass and replaced in the next), and a sleep between them costs a wake-up.
+     */
+    private static final int SETTLE_PASSES = 3;
+    private static final long POLL = Wakeup.micros(1000);
 
     private final Map<ConnectionKey, Consumer<Message>> consumers = new ConcurrentHashMap<>();
     private final Map<ConnectionKey, Supplier<Message>> suppliers = new ConcurrentHashMap<>();
@@ -71,7 +77,7 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
     }
 
     private void loop() {
-        long pause = MIN_PAUSE;
+        int quiet = 0;
         while (running) {
             int moved;
             try {
@@ -82,11 +88,11 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
                 moved = 0;
             }
             if (moved > 0) {
-                pause = MIN_PAUSE;
-            } else if (wakeup.await(pause)) {
-                pause = MIN_PAUSE;
-            } else {
-                pause = Math.min(pause * 2, MAX_PAUSE);
+                quiet = 0;
+            } else if (++quiet >= SETTLE_PASSES) {
+                // nothing moved in a few passes in a row: sleep until something happens, or until
+                // the next poll for what nobody signals (Bt's timers: keep-alives, choking rounds)
+                if (wakeup.await(POLL)) quiet = 0;
             }
         }
     }

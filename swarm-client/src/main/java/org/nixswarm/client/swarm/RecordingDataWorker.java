@@ -7,6 +7,7 @@ import bt.net.buffer.DelegatingByteBufferView;
 import bt.torrent.data.BlockRead;
 import bt.torrent.data.BlockWrite;
 import bt.torrent.data.DataWorker;
+import bt.torrent.data.ImmediateBlockReads;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
@@ -22,21 +23,22 @@ final class RecordingDataWorker implements DataWorker {
     private final BanAgent bans;
     private final ReceivedBlocks blocks;
     private final Wakeup dispatcher;
+    private final ImmediateBlockReads reads;
 
-    RecordingDataWorker(DataWorker delegate, BanAgent bans, ReceivedBlocks blocks, Wakeup dispatcher) {
+    RecordingDataWorker(DataWorker delegate, ImmediateBlockReads reads, BanAgent bans, ReceivedBlocks blocks, Wakeup dispatcher) {
         this.delegate = delegate;
+        this.reads = reads;
         this.bans = bans;
         this.blocks = blocks;
         this.dispatcher = dispatcher;
     }
 
-    // a block read for a peer is a piece message the dispatcher can send now; a block written may
-    // complete a piece, which frees the connection for the next request
+    // A block read for a peer is answered at once (see ImmediateBlockReads): the piece message goes
+    // out in the dispatcher's same pass. A block written may complete a piece, which frees the
+    // connection for the next request: the dispatcher is woken for it.
     @Override
     public CompletableFuture<BlockRead> addBlockRequest(TorrentId torrentId, Peer peer, int pieceIndex, int offset, int length) {
-        CompletableFuture<BlockRead> f = delegate.addBlockRequest(torrentId, peer, pieceIndex, offset, length);
-        f.whenComplete((r, e) -> dispatcher.signal());
-        return f;
+        return CompletableFuture.completedFuture(reads.read(torrentId, peer, pieceIndex, offset, length));
     }
 
     @Override
@@ -50,7 +52,12 @@ final class RecordingDataWorker implements DataWorker {
             bans.blockFrom(torrentId, peer, pieceIndex);
         }
         CompletableFuture<BlockWrite> f = delegate.addBlock(torrentId, peer, pieceIndex, offset, data);
-        f.whenComplete((r, e) -> dispatcher.signal());
+        f.whenComplete((r, e) -> {
+            dispatcher.signal();
+            // the block that completes a piece: its check runs after the write, and a verified piece
+            // is a Have to send and a slot for the next request
+            if (r != null) r.getVerificationFuture().ifPresent(v -> v.whenComplete((ok, err) -> dispatcher.signal()));
+        });
         return f;
     }
 }

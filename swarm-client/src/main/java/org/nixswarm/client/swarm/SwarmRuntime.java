@@ -142,7 +142,9 @@ public final class SwarmRuntime implements AutoCloseable {
                 // piece's mapping to that slot, so a seeder that served more than 20 pieces of a
                 // bundle answers a request for an earlier piece with another piece's bytes (and
                 // gets banned for it). Blocks are read straight from the cache files instead.
-                return new RecordingDataWorker(new DefaultDataWorker(lifecycle, registry, v, new NoCache(registry), c), bans, receivedBlocks, wakeup);
+                NoCache blocks = new NoCache(registry);
+                return new RecordingDataWorker(new DefaultDataWorker(lifecycle, registry, v, blocks, c),
+                        new bt.torrent.data.ImmediateBlockReads(registry, blocks), bans, receivedBlocks, wakeup);
             }
 
             // Bt's own handler chain (ProtocolModule), with handshakes read as they arrive: see PromptHandshakes
