@@ -32,13 +32,11 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private final SwarmClient client;
     private final ExecutorService blocking;
-    private final ExecutorService streaming;
     private final long prefetchBelow;
 
-    SubstituterHandler(SwarmClient client, ExecutorService blocking, ExecutorService streaming, long prefetchBelow) {
+    SubstituterHandler(SwarmClient client, ExecutorService blocking, long prefetchBelow) {
         this.client = client;
         this.blocking = blocking;
-        this.streaming = streaming;
         this.prefetchBelow = prefetchBelow;
     }
 
@@ -115,7 +113,10 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         ctx.write(res);
-        new NarStreamer(ctx, f, keepAlive, streaming, () -> client.cache().unpin(file)).start();
+        // chunks are read and written on the connection's event loop, as Netty's ChunkedNioFile
+        // does: a read from a file just downloaded (in the page cache) costs less than the two
+        // thread hand-offs a separate streaming pool added to every chunk
+        new NarStreamer(ctx, f, keepAlive, ctx.executor(), () -> client.cache().unpin(file)).start();
     }
 
     static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body, boolean keepAlive, boolean head) {

@@ -21,17 +21,15 @@ import org.nixswarm.client.SwarmClient;
 /**
  * The local binary cache Nix substitutes from. Lookups and downloads block, so they run on a
  * bounded worker pool, never on Netty's event loop; streaming a verified chunk to the socket is
- * short work with its own small pool, so slow lookups never hold up bytes already on disk.
+ * short work done on the connection's event loop, so slow lookups never hold up bytes already on disk.
  */
 public final class SubstituterServer implements AutoCloseable {
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup io = new NioEventLoopGroup(2);
     /** Nix opens about 25 connections; more lookups than this wait in the queue. */
     static final int LOOKUP_THREADS = 64;
-    private static final int STREAM_THREADS = 4;
 
     private final ExecutorService blocking;
-    private final ExecutorService streaming;
     private final Channel channel;
 
     /** Files up to this size start downloading when Nix GETs their narinfo ({@code --prefetch-below}). */
@@ -44,14 +42,13 @@ public final class SubstituterServer implements AutoCloseable {
     /** {@code prefetchBelow}: see {@link SwarmClient#prefetch}; 0 never prefetches. */
     public SubstituterServer(SwarmClient client, InetSocketAddress listen, long prefetchBelow) {
         blocking = pool("nix-swarm-http-", LOOKUP_THREADS);
-        streaming = pool("nix-swarm-stream-", STREAM_THREADS);
         try {
             channel = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
-                                    new SubstituterHandler(client, blocking, streaming, prefetchBelow));
+                                    new SubstituterHandler(client, blocking, prefetchBelow));
                         }
                     })
                     .bind(listen).syncUninterruptibly().channel();
@@ -86,7 +83,6 @@ public final class SubstituterServer implements AutoCloseable {
     public void close() {
         if (channel != null) channel.close().syncUninterruptibly();
         if (blocking != null) blocking.shutdownNow();
-        if (streaming != null) streaming.shutdownNow();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
