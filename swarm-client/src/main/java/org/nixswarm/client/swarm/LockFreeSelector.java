@@ -19,44 +19,25 @@ import java.net.StandardSocketOptions;
 final class LockFreeSelector extends SharedSelector {
     private static final boolean NO_DELAY = !Boolean.getBoolean("nixswarm.nagle");
     private final Selector delegate;
-    private final Wakeup dispatcher;
-    // only the data-receiving thread selects
-    private boolean hadReads;
 
-    LockFreeSelector(Selector delegate, Wakeup dispatcher) {
+    LockFreeSelector(Selector delegate) {
         super(delegate);
         this.delegate = delegate;
-        this.dispatcher = dispatcher;
     }
 
-    // Bt's receiving loop reads every selected channel into its buffer and then selects again: a
-    // select that follows one that found channels means new bytes are buffered for the dispatcher.
     @Override
     public int select(long timeout) throws IOException {
-        readsDone();
-        return selected(delegate.select(timeout));
+        return delegate.select(timeout);
     }
 
     @Override
     public int select() throws IOException {
-        readsDone();
-        return selected(delegate.select());
+        return delegate.select();
     }
 
     @Override
     public int selectNow() throws IOException {
-        readsDone();
-        return selected(delegate.selectNow());
-    }
-
-    private void readsDone() {
-        if (hadReads) dispatcher.signal();
-        hadReads = false;
-    }
-
-    private int selected(int n) {
-        hadReads = n > 0;
-        return n;
+        return delegate.selectNow();
     }
 
     @Override

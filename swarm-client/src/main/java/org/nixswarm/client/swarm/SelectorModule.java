@@ -12,19 +12,13 @@ import java.nio.channels.Selector;
 
 /** Binds {@link LockFreeSelector} in place of Bt's own (custom modules override Bt's). */
 final class SelectorModule extends AbstractModule {
-    private final Wakeup wakeup;
-
-    SelectorModule(Wakeup wakeup) {
-        this.wakeup = wakeup;
-    }
-
     @Provides
     @Singleton
     @PeerConnectionSelector
     SharedSelector selector(IRuntimeLifecycleBinder lifecycle) {
         LockFreeSelector s;
         try {
-            s = new LockFreeSelector(Selector.open(), wakeup);
+            s = new LockFreeSelector(Selector.open());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open an I/O selector", e);
         }

@@ -147,6 +147,13 @@ public final class SwarmRuntime implements AutoCloseable {
                         new bt.torrent.data.ImmediateBlockReads(registry, blocks), bans, receivedBlocks, wakeup);
             }
 
+            // peer sockets are read by the dispatcher's thread: see SelectingReceiver
+            @Provides
+            @Singleton
+            public bt.net.DataReceiver receiver(@bt.module.PeerConnectionSelector bt.net.SharedSelector selector) {
+                return new SelectingReceiver(selector);
+            }
+
             // Bt's own handler chain (ProtocolModule), with handshakes read as they arrive: see PromptHandshakes
             @Provides
             @Singleton
@@ -160,8 +167,10 @@ public final class SwarmRuntime implements AutoCloseable {
 
             @Provides
             @Singleton
-            public bt.net.IMessageDispatcher dispatcher(IRuntimeLifecycleBinder lifecycle, bt.net.IPeerConnectionPool pool, TorrentRegistry registry, Config c) {
-                PromptDispatcher d = new PromptDispatcher(pool, registry, wakeup, c.getAcceptorPort() + ".nix-swarm.message-dispatcher");
+            public bt.net.IMessageDispatcher dispatcher(IRuntimeLifecycleBinder lifecycle, bt.net.IPeerConnectionPool pool, TorrentRegistry registry,
+                    bt.net.DataReceiver receiver, Config c) {
+                PromptDispatcher d = new PromptDispatcher(pool, registry, wakeup, (SelectingReceiver) receiver,
+                        c.getAcceptorPort() + ".nix-swarm.message-dispatcher");
                 d.start();
                 lifecycle.onShutdown("Shutdown message dispatcher", d::close);
                 return d;
@@ -170,7 +179,7 @@ public final class SwarmRuntime implements AutoCloseable {
         try {
             this.runtime = BtRuntime.builder(config)
                     .module(ours)
-                    .module(new SelectorModule(wakeup))
+                    .module(new SelectorModule())
                     .module(new TieBreakModule())
                     .disableAutomaticShutdown()
                     .disableLocalServiceDiscovery()

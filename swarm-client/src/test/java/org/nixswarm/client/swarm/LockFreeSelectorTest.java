@@ -21,7 +21,7 @@ class LockFreeSelectorTest {
      */
     @Test
     void registersWhileTheLoopSelectsAndTheLoopSeesTheChannel() throws Exception {
-        try (LockFreeSelector selector = new LockFreeSelector(Selector.open(), new Wakeup())) {
+        try (LockFreeSelector selector = new LockFreeSelector(Selector.open())) {
             Pipe pipe = Pipe.open();
             pipe.source().configureBlocking(false);
             AtomicReference<Object> seen = new AtomicReference<>();
