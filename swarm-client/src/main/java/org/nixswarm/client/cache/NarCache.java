@@ -88,6 +88,9 @@ public final class NarCache implements AutoCloseable {
     // test seam: runs on the finishing thread once completed() has released the lock, before the
     // file's completion future is completed (the window in which the file may already be evicted)
     volatile Consumer<NarFile> afterCompleted;
+    // test seam: runs on the failing thread once the cache hands out a new object for the failed
+    // file's name (a new download of the same name may start from here on)
+    volatile Consumer<NarFile> afterDropped;
     private long used;
     private long seedUsed;
     // downloads in progress (prepared, neither complete nor failed): each reserves its whole size in
