@@ -8,6 +8,10 @@ import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A small GET answered on the calling thread: index lookups, torrents, narinfos. The JDK's
@@ -23,9 +27,27 @@ public final class BlockingGet {
     private BlockingGet() {}
 
     /**
+     * One thread for all exchanges, alive only while some exchange is running: it disconnects an
+     * exchange that reaches its deadline, which wakes a read blocked in the headers or the body.
+     */
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+
+    private static ScheduledThreadPoolExecutor deadlines() {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "nix-swarm-get-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setRemoveOnCancelPolicy(true);
+        e.setKeepAliveTime(1, TimeUnit.SECONDS);
+        e.allowCoreThreadTimeOut(true);
+        return e;
+    }
+
+    /**
      * GETs {@code url}; connect and each read time out after {@code timeout}, the whole exchange
-     * after three times that, and a body over {@code maxBody} bytes is an error (never a hang,
-     * never unbounded memory).
+     * (connect, headers, body) after three times that, and a body over {@code maxBody} bytes is an
+     * error (never a hang, never unbounded memory).
      */
     public static Response get(String url, Duration timeout, int maxBody) throws IOException {
         HttpURLConnection c;
@@ -38,7 +60,14 @@ public final class BlockingGet {
         c.setConnectTimeout(ms);
         c.setReadTimeout(ms);
         c.setUseCaches(false);
-        long deadline = System.nanoTime() + timeout.toNanos() * 3;
+        long wholeMs = timeout.toMillis() * 3;
+        // the read timeout is per read: a server sending a byte now and then (in its headers or
+        // its body) would hold the caller for ever without this deadline on the whole exchange
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+            expired.set(true);
+            c.disconnect();
+        }, Math.max(1, wholeMs), TimeUnit.MILLISECONDS);
         boolean reusable = false;
         try {
             int status = c.getResponseCode();
@@ -48,7 +77,7 @@ public final class BlockingGet {
                 InputStream err = c.getErrorStream();
                 return new Response(status, err == null ? new byte[0] : err.readNBytes(512));
             }
-            byte[] body = read(c.getInputStream(), url, maxBody, deadline, timeout);
+            byte[] body = read(c.getInputStream(), url, maxBody);
             // HttpURLConnection ends a fixed-length body cut short as if it were complete
             long declared = c.getContentLengthLong();
             if (declared >= 0 && declared != body.length) {
@@ -56,24 +85,28 @@ public final class BlockingGet {
             }
             reusable = true;
             return new Response(status, body);
-        } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException(url + ": no answer in " + ms + " ms");
+        } catch (IOException e) {
+            if (expired.get()) throw new SocketTimeoutException(url + ": no complete answer in " + wholeMs + " ms");
+            if (e instanceof SocketTimeoutException) throw new SocketTimeoutException(url + ": no answer in " + ms + " ms");
+            throw e;
+        } catch (RuntimeException e) {
+            // HttpURLConnection disconnected from another thread mid-exchange: not an IOException in every case
+            if (expired.get()) throw new SocketTimeoutException(url + ": no complete answer in " + wholeMs + " ms");
+            throw e;
         } finally {
+            deadline.cancel(false);
             // a connection left mid-body cannot carry the next request
-            if (!reusable) c.disconnect();
+            if (!reusable || expired.get()) c.disconnect();
         }
     }
 
-    private static byte[] read(InputStream in, String url, int max, long deadline, Duration timeout) throws IOException {
+    private static byte[] read(InputStream in, String url, int max) throws IOException {
         try (in) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[8192];
             for (int n; (n = in.read(buf)) >= 0; ) {
                 if (out.size() + n > max) throw new IOException(url + ": answer larger than " + max + " bytes");
                 out.write(buf, 0, n);
-                if (System.nanoTime() > deadline) {
-                    throw new SocketTimeoutException(url + ": no complete answer in " + timeout.toMillis() * 3 + " ms");
-                }
             }
             return out.toByteArray();
         }
