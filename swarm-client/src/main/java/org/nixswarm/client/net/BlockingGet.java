@@ -26,6 +26,10 @@ public final class BlockingGet {
 
     private BlockingGet() {}
 
+    /** Bytes of an error page read to leave its connection reusable; a larger one costs the connection. */
+    static final int MAX_ERROR_DRAIN = 64 << 10;
+    private static final int ERROR_KEPT = 512;
+
     /**
      * One thread for all exchanges, alive only while some exchange is running: it disconnects an
      * exchange that reaches its deadline, which wakes a read blocked in the headers or the body.
@@ -47,7 +51,9 @@ public final class BlockingGet {
     /**
      * GETs {@code url}; connect and each read time out after {@code timeout}, the whole exchange
      * (connect, headers, body) after three times that, and a body over {@code maxBody} bytes is an
-     * error (never a hang, never unbounded memory).
+     * error (never a hang, never unbounded memory). An error answer's page is read (up to
+     * {@link #MAX_ERROR_DRAIN} bytes, its start kept for the message) so that its keep-alive
+     * connection carries the next request.
      */
     public static Response get(String url, Duration timeout, int maxBody) throws IOException {
         HttpURLConnection c;
@@ -73,9 +79,14 @@ public final class BlockingGet {
             int status = c.getResponseCode();
             if (status < 0) throw new IOException(url + ": not an HTTP answer");
             if (status >= 400) {
-                // only the start of an error page is kept (for the message); the rest is not read
                 InputStream err = c.getErrorStream();
-                return new Response(status, err == null ? new byte[0] : err.readNBytes(512));
+                if (err == null) {
+                    reusable = true; // no body: nothing left on the connection
+                    return new Response(status, new byte[0]);
+                }
+                byte[] start = err.readNBytes(ERROR_KEPT);
+                reusable = drain(err);
+                return new Response(status, start);
             }
             byte[] body = read(c.getInputStream(), url, maxBody);
             // HttpURLConnection ends a fixed-length body cut short as if it were complete
@@ -97,6 +108,21 @@ public final class BlockingGet {
             deadline.cancel(false);
             // a connection left mid-body cannot carry the next request
             if (!reusable || expired.get()) c.disconnect();
+        }
+    }
+
+    /** Reads an error page to its end (at most {@link #MAX_ERROR_DRAIN} bytes); true if it ended, and was closed. */
+    private static boolean drain(InputStream err) {
+        try (err) {
+            byte[] buf = new byte[8192];
+            long left = MAX_ERROR_DRAIN;
+            for (int n; (n = err.read(buf, 0, (int) Math.min(buf.length, left + 1))) >= 0; ) {
+                left -= n;
+                if (left < 0) return false;
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
