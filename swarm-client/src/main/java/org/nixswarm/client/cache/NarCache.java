@@ -477,8 +477,11 @@ public final class NarCache implements AutoCloseable {
                 c = complete.hasNext() ? complete.next() : null;
             }
         }
+        long freed = 0;
         for (String v : partialVictims) {
-            LOG.info("cache full ({} of {}): deleting {}, left partial by an earlier run", load, capacity, v);
+            Leftover l = leftovers.get(v);
+            long size = l == null ? 0 : l.size();
+            LOG.debug("cache full: deleting {} ({} bytes), left partial by an earlier run", v, size);
             dropLeftover(v);
             try {
                 Files.deleteIfExists(partialDir().resolve(v + ".part"));
@@ -486,12 +489,21 @@ public final class NarCache implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("cannot delete partial {}: {}", v, e.getMessage());
             }
+            freed += size;
             evictions++;
         }
         for (String v : victims) {
-            LOG.info("cache full ({} of {}, {} of them downloads in progress): evicting {}", load, capacity, reserved, v);
+            long size = sizes.getOrDefault(v, 0L);
+            LOG.debug("cache full: evicting {} ({} bytes)", v, size);
             removeComplete(v);
+            freed += size;
             evictions++;
+        }
+        // one line per pass: a pass can remove thousands of small files
+        if (!victims.isEmpty() || !partialVictims.isEmpty()) {
+            LOG.info("cache full ({} of {} bytes, {} of them downloads in progress): evicted {} files ({} bytes){}", load, capacity, reserved,
+                    victims.size() + partialVictims.size(), freed,
+                    partialVictims.isEmpty() ? "" : ", " + partialVictims.size() + " of them partials left by an earlier run");
         }
     }
 
