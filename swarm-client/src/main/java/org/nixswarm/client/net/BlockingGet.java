@@ -10,6 +10,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -31,21 +34,29 @@ public final class BlockingGet {
     private static final int ERROR_KEPT = 512;
 
     /**
-     * One thread for all exchanges, alive only while some exchange is running: it disconnects an
-     * exchange that reaches its deadline, which wakes a read blocked in the headers or the body.
+     * One timer thread for all exchanges, alive only while some exchange is running: an exchange
+     * that reaches its deadline is disconnected, which wakes a read blocked in the headers or the
+     * body. The disconnect runs on a thread of its own: closing a body stream can wait for a read
+     * in progress (up to the read timeout), and the timer must not wait with it.
      */
     private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+    private static final ThreadPoolExecutor DISCONNECTS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), daemon("nix-swarm-get-disconnect"));
 
     private static ScheduledThreadPoolExecutor deadlines() {
-        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "nix-swarm-get-deadline");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, daemon("nix-swarm-get-deadline"));
         e.setRemoveOnCancelPolicy(true);
         e.setKeepAliveTime(1, TimeUnit.SECONDS);
         e.allowCoreThreadTimeOut(true);
         return e;
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /**
@@ -72,7 +83,7 @@ public final class BlockingGet {
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
             expired.set(true);
-            c.disconnect();
+            DISCONNECTS.execute(c::disconnect);
         }, Math.max(1, wholeMs), TimeUnit.MILLISECONDS);
         boolean reusable = false;
         try {
