@@ -520,6 +520,9 @@ public final class SwarmClient implements AutoCloseable {
     /**
      * Downloads every file of a bundle and seeds it (volunteer mode). A bundle file's name is its
      * FileHash, so each file is checked whole without its narinfo. Completes when all are complete.
+     * Each file has one download: a file this claims is downloaded here (a request from Nix for it
+     * meanwhile streams from this download), and a file another download claimed first (Nix's
+     * request, another bundle) is joined: waited for, then seeded in this bundle's session.
      */
     public CompletableFuture<Void> seedBundle(byte[] torrent) {
         BundleLayout layout = BundleLayout.parse(torrent);
@@ -538,20 +541,45 @@ public final class SwarmClient implements AutoCloseable {
             }
             NarFile f = cache.file(name, e.size(), "sha256:" + name.substring(0, 52));
             if (f.isComplete()) continue;
+            if (!f.claimDownload()) {
+                all.add(join(session, e, f));
+                continue;
+            }
             CompletableFuture<Void> done = new CompletableFuture<>();
             all.add(done);
-            workers.execute(() -> {
-                try {
-                    session.want(e, f);
-                    race(session, e, f, seeds);
-                    f.completion().get();
-                    done.complete(null);
-                } catch (Throwable t) {
-                    done.completeExceptionally(t);
-                }
-            });
+            try {
+                workers.execute(() -> {
+                    try {
+                        session.want(e, f);
+                        race(session, e, f, seeds);
+                        f.completion().get();
+                        done.complete(null);
+                    } catch (Throwable t) {
+                        Throwable why = t instanceof java.util.concurrent.ExecutionException && t.getCause() != null ? t.getCause() : t;
+                        // claimed, so ours to fail; shutting down is not a failure (the partial stays for the next run)
+                        if (!closing) f.fail(why instanceof ClientException ? why : new ClientException(name + ": " + describe(why), why));
+                        done.completeExceptionally(why);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                done.completeExceptionally(new ClientException("client closed before " + name + " was downloaded"));
+            }
         }
         return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** Another download has {@code f}: once it completes, this bundle's session seeds it too. */
+    private CompletableFuture<Void> join(BundleSession session, BundleLayout.Entry e, NarFile f) {
+        LOG.debug("bundle {}: {} is being downloaded already; joined", session.layout().infohash(), f.name());
+        // wanted only once complete: a session wanting an incomplete file would download into it
+        // too, and with another bundle's piece length it would reset the other download's state
+        return f.completion().thenRunAsync(() -> {
+            try {
+                session.want(e, f);
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }, workers);
     }
 
     /** Stops seeding a bundle (volunteer mode moved on); its files stay in the LRU cache. */

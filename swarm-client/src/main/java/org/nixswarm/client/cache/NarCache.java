@@ -88,6 +88,9 @@ public final class NarCache implements AutoCloseable {
     // test seam: runs on the finishing thread once completed() has released the lock, before the
     // file's completion future is completed (the window in which the file may already be evicted)
     volatile Consumer<NarFile> afterCompleted;
+    // test seam: runs on the failing thread once the cache hands out a new object for the failed
+    // file's name (a new download of the same name may start from here on)
+    volatile Consumer<NarFile> afterDropped;
     private long used;
     private long seedUsed;
     // downloads in progress (prepared, neither complete nor failed): each reserves its whole size in
@@ -474,8 +477,11 @@ public final class NarCache implements AutoCloseable {
                 c = complete.hasNext() ? complete.next() : null;
             }
         }
+        long freed = 0;
         for (String v : partialVictims) {
-            LOG.info("cache full ({} of {}): deleting {}, left partial by an earlier run", load, capacity, v);
+            Leftover l = leftovers.get(v);
+            long size = l == null ? 0 : l.size();
+            LOG.debug("cache full: deleting {} ({} bytes), left partial by an earlier run", v, size);
             dropLeftover(v);
             try {
                 Files.deleteIfExists(partialDir().resolve(v + ".part"));
@@ -483,12 +489,21 @@ public final class NarCache implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("cannot delete partial {}: {}", v, e.getMessage());
             }
+            freed += size;
             evictions++;
         }
         for (String v : victims) {
-            LOG.info("cache full ({} of {}, {} of them downloads in progress): evicting {}", load, capacity, reserved, v);
+            long size = sizes.getOrDefault(v, 0L);
+            LOG.debug("cache full: evicting {} ({} bytes)", v, size);
             removeComplete(v);
+            freed += size;
             evictions++;
+        }
+        // one line per pass: a pass can remove thousands of small files
+        if (!victims.isEmpty() || !partialVictims.isEmpty()) {
+            LOG.info("cache full ({} of {} bytes, {} of them downloads in progress): evicted {} files ({} bytes){}", load, capacity, reserved,
+                    victims.size() + partialVictims.size(), freed,
+                    partialVictims.isEmpty() ? "" : ", " + partialVictims.size() + " of them partials left by an earlier run");
         }
     }
 

@@ -45,6 +45,7 @@ public final class NarFile implements AutoCloseable {
     private FileChannel stateOut;
     private boolean finishing;
     private volatile boolean closed;
+    private boolean discarding; // fail() has begun; guarded by this
     private volatile long bytesFromPeers;
     private volatile long bytesFromWebSeed;
     private volatile long bytesFromUpstream;
@@ -125,6 +126,8 @@ public final class NarFile implements AutoCloseable {
 
     private synchronized BitSet prepareState(long pieceLength) throws IOException {
         if (isComplete()) return new BitSet();
+        // a failed or closed file never makes its partial again: the paths may be a new download's
+        if (closed || discarding) throw new IOException(name + ": file was discarded");
         if (channel == null) channel = openPart();
         if (this.pieceLength == pieceLength && stateOut != null) return (BitSet) done.clone();
         this.pieceLength = pieceLength;
@@ -385,27 +388,48 @@ public final class NarFile implements AutoCloseable {
         notifyListeners();
     }
 
-    /** Discards everything downloaded: nothing of a failed file is ever served. */
+    /**
+     * Discards everything downloaded: nothing of a failed file is ever served. The partial files
+     * are deleted while the cache still hands out this object for the name, and only then is the
+     * name given up: a new download of the same name uses the same {@code partial/} paths, so a
+     * deletion after that could unlink the new download's files.
+     */
     public void fail(Throwable why) {
         if (isComplete()) return; // verified and in nar/: nothing left to fail
-        // out of the cache's map before it closes: the cache never hands out a closed file
-        cache.forget(this);
+        boolean deletePartials;
         synchronized (this) {
+            if (discarding) return; // failing already, on another thread: that failure stands
+            discarding = true; // channel() refuses from now on: nothing of ours recreates the files
+            // closed by the cache (shut down): the name may be another object's by now, so the
+            // paths are not ours to delete (the next start re-verifies whatever is left)
+            deletePartials = !closed;
             servable = 0;
             hashVerified = false;
             done = new BitSet();
             try {
                 if (stateOut != null) stateOut.close();
-                stateOut = null;
                 if (channel != null) channel.close();
-                channel = null;
+            } catch (IOException ignored) {
+                // closing what is about to be deleted
+            }
+            stateOut = null;
+            channel = null;
+        }
+        if (deletePartials) {
+            // outside our lock, unlinks can be slow; still live, so the cache hands out this
+            // object for the name and no new download of it can have made files at these paths
+            try {
                 Files.deleteIfExists(partPath);
                 Files.deleteIfExists(statePath);
             } catch (IOException ignored) {
                 // best effort: the next start re-verifies whatever is left
             }
-            closed = true;
         }
+        closed = true;
+        // only now is the name given up (the cache never hands out a closed file)
+        cache.forget(this);
+        var dropped = cache.afterDropped;
+        if (dropped != null) dropped.accept(this);
         completion.completeExceptionally(why);
         notifyListeners();
     }
@@ -422,7 +446,7 @@ public final class NarFile implements AutoCloseable {
 
     private synchronized FileChannel channel() throws IOException {
         if (channel == null) {
-            if (closed) throw new IOException(name + ": file was discarded");
+            if (closed || discarding) throw new IOException(name + ": file was discarded");
             if (isComplete()) channel = FileChannel.open(finalPath, StandardOpenOption.READ);
             else channel = openPart();
         }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.nixswarm.client.cache.NarFile;
 import org.slf4j.Logger;
@@ -34,6 +35,8 @@ final class NarStreamer {
     private final Runnable wake = this::schedule;
     private long position;
     private boolean writing;
+    // test seam: runs in the pump just before it reads a chunk from the file
+    volatile Runnable beforeRead;
 
     /**
      * @param file the cache's file, looked up while its name was pinned: the cache neither evicts
@@ -88,6 +91,8 @@ final class NarStreamer {
             ByteBuf buf = Unpooled.buffer(n, n);
             try {
                 ByteBuffer nio = buf.nioBuffer(0, n);
+                Runnable hook = beforeRead;
+                if (hook != null) hook.run();
                 int read = 0;
                 while (read < n) {
                     int r = file.read(nio, position + read);
@@ -129,15 +134,32 @@ final class NarStreamer {
         }
     }
 
+    /**
+     * Ends the stream once: stops listening to the file and runs {@code onDone} (the unpin). The
+     * unpin never runs while a pump is between its check of {@code finished} and its read (a client
+     * hanging up mid-chunk used to unpin there; the eviction the unpin ran then closed the file
+     * under the read): pumps read only under this monitor, and the unpin runs under it too. Called
+     * by a pump (which holds the monitor and reads nothing more), it runs here; called from the
+     * event loop (the channel's close, a failed write), it is handed to the streaming executor, so
+     * the event loop never waits for a chunk being read from disk.
+     */
     private void done() {
-        if (finished.compareAndSet(false, true)) {
-            file.removeListener(wake);
-            // onDone unpins the file: never while a pump is between its check of `finished` and its
-            // read (a client hanging up mid-chunk used to unpin it there; the eviction the unpin ran
-            // then closed the file under the read). Pumps read only under this monitor.
-            synchronized (this) {
-                onDone.run();
-            }
+        if (!finished.compareAndSet(false, true)) return;
+        file.removeListener(wake);
+        if (Thread.holdsLock(this)) {
+            onDone.run();
+            return;
+        }
+        try {
+            executor.execute(this::release);
+        } catch (RejectedExecutionException shuttingDown) {
+            release(); // the pumps were stopped with the server: nothing left to wait for long
+        }
+    }
+
+    private void release() {
+        synchronized (this) {
+            onDone.run();
         }
     }
 }

@@ -8,6 +8,13 @@ import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A small GET answered on the calling thread: index lookups, torrents, narinfos. The JDK's
@@ -22,10 +29,42 @@ public final class BlockingGet {
 
     private BlockingGet() {}
 
+    /** Bytes of an error page read to leave its connection reusable; a larger one costs the connection. */
+    static final int MAX_ERROR_DRAIN = 64 << 10;
+    private static final int ERROR_KEPT = 512;
+
+    /**
+     * One timer thread for all exchanges, alive only while some exchange is running: an exchange
+     * that reaches its deadline is disconnected, which wakes a read blocked in the headers or the
+     * body. The disconnect runs on a thread of its own: closing a body stream can wait for a read
+     * in progress (up to the read timeout), and the timer must not wait with it.
+     */
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+    private static final ThreadPoolExecutor DISCONNECTS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), daemon("nix-swarm-get-disconnect"));
+
+    private static ScheduledThreadPoolExecutor deadlines() {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, daemon("nix-swarm-get-deadline"));
+        e.setRemoveOnCancelPolicy(true);
+        e.setKeepAliveTime(1, TimeUnit.SECONDS);
+        e.allowCoreThreadTimeOut(true);
+        return e;
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     /**
      * GETs {@code url}; connect and each read time out after {@code timeout}, the whole exchange
-     * after three times that, and a body over {@code maxBody} bytes is an error (never a hang,
-     * never unbounded memory).
+     * (connect, headers, body) after three times that, and a body over {@code maxBody} bytes is an
+     * error (never a hang, never unbounded memory). An error answer's page is read (up to
+     * {@link #MAX_ERROR_DRAIN} bytes, its start kept for the message) so that its keep-alive
+     * connection carries the next request.
      */
     public static Response get(String url, Duration timeout, int maxBody) throws IOException {
         HttpURLConnection c;
@@ -38,17 +77,29 @@ public final class BlockingGet {
         c.setConnectTimeout(ms);
         c.setReadTimeout(ms);
         c.setUseCaches(false);
-        long deadline = System.nanoTime() + timeout.toNanos() * 3;
+        long wholeMs = timeout.toMillis() * 3;
+        // the read timeout is per read: a server sending a byte now and then (in its headers or
+        // its body) would hold the caller for ever without this deadline on the whole exchange
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+            expired.set(true);
+            DISCONNECTS.execute(c::disconnect);
+        }, Math.max(1, wholeMs), TimeUnit.MILLISECONDS);
         boolean reusable = false;
         try {
             int status = c.getResponseCode();
             if (status < 0) throw new IOException(url + ": not an HTTP answer");
             if (status >= 400) {
-                // only the start of an error page is kept (for the message); the rest is not read
                 InputStream err = c.getErrorStream();
-                return new Response(status, err == null ? new byte[0] : err.readNBytes(512));
+                if (err == null) {
+                    reusable = true; // no body: nothing left on the connection
+                    return new Response(status, new byte[0]);
+                }
+                byte[] start = err.readNBytes(ERROR_KEPT);
+                reusable = drain(err);
+                return new Response(status, start);
             }
-            byte[] body = read(c.getInputStream(), url, maxBody, deadline, timeout);
+            byte[] body = read(c.getInputStream(), url, maxBody);
             // HttpURLConnection ends a fixed-length body cut short as if it were complete
             long declared = c.getContentLengthLong();
             if (declared >= 0 && declared != body.length) {
@@ -56,24 +107,43 @@ public final class BlockingGet {
             }
             reusable = true;
             return new Response(status, body);
-        } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException(url + ": no answer in " + ms + " ms");
+        } catch (IOException e) {
+            if (expired.get()) throw new SocketTimeoutException(url + ": no complete answer in " + wholeMs + " ms");
+            if (e instanceof SocketTimeoutException) throw new SocketTimeoutException(url + ": no answer in " + ms + " ms");
+            throw e;
+        } catch (RuntimeException e) {
+            // HttpURLConnection disconnected from another thread mid-exchange: not an IOException in every case
+            if (expired.get()) throw new SocketTimeoutException(url + ": no complete answer in " + wholeMs + " ms");
+            throw e;
         } finally {
+            deadline.cancel(false);
             // a connection left mid-body cannot carry the next request
-            if (!reusable) c.disconnect();
+            if (!reusable || expired.get()) c.disconnect();
         }
     }
 
-    private static byte[] read(InputStream in, String url, int max, long deadline, Duration timeout) throws IOException {
+    /** Reads an error page to its end (at most {@link #MAX_ERROR_DRAIN} bytes); true if it ended, and was closed. */
+    private static boolean drain(InputStream err) {
+        try (err) {
+            byte[] buf = new byte[8192];
+            long left = MAX_ERROR_DRAIN;
+            for (int n; (n = err.read(buf, 0, (int) Math.min(buf.length, left + 1))) >= 0; ) {
+                left -= n;
+                if (left < 0) return false;
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static byte[] read(InputStream in, String url, int max) throws IOException {
         try (in) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[8192];
             for (int n; (n = in.read(buf)) >= 0; ) {
                 if (out.size() + n > max) throw new IOException(url + ": answer larger than " + max + " bytes");
                 out.write(buf, 0, n);
-                if (System.nanoTime() > deadline) {
-                    throw new SocketTimeoutException(url + ": no complete answer in " + timeout.toMillis() * 3 + " ms");
-                }
             }
             return out.toByteArray();
         }

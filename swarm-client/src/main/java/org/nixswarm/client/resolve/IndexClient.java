@@ -37,7 +37,10 @@ public final class IndexClient {
     private final Duration prefixTtl;
     private final Map<String, Cached> prefixCache = new ConcurrentHashMap<>();
 
-    /** Values: the raw JSON of an entry until first asked for, then its {@link IndexEntry} or {@link #REFUSED}. */
+    /**
+     * Values: the raw JSON of an entry (or its {@link Duplicates}) until first asked for, then its
+     * {@link IndexEntry} or {@link #REFUSED}.
+     */
     private record Cached(long expires, Map<String, Object> entries) {}
 
     public IndexClient(String baseUrl, List<PublicKey> keys, Duration timeout, Duration prefixTtl) {
@@ -65,7 +68,8 @@ public final class IndexClient {
             c = new Cached(System.nanoTime() + prefixTtl.toNanos(), fetchPrefix(prefix));
             prefixCache.put(prefix, c);
         }
-        Object e = c.entries.computeIfPresent(storeHash, (h, v) -> v instanceof JsonNode n ? checked(prefix, n) : v);
+        Object e = c.entries.computeIfPresent(storeHash, (h, v) -> v instanceof JsonNode n ? checked(prefix, n)
+                : v instanceof Duplicates d ? checkedFirst(prefix, h, d.nodes()) : v);
         return e instanceof IndexEntry ie ? Optional.of(ie) : Optional.empty();
     }
 
@@ -85,9 +89,37 @@ public final class IndexClient {
                 LOG.warn("index prefix {}: entry without a storeHash ignored", prefix);
                 continue;
             }
-            out.put(h.asText(), n);
+            // the same hash twice (a republished entry, or a forged one beside the real one): all
+            // are kept and the first that verifies wins, whichever order the index sent them in
+            out.merge(h.asText(), n, (had, more) -> {
+                List<JsonNode> all = new ArrayList<>();
+                if (had instanceof Duplicates d) all.addAll(d.nodes());
+                else all.add((JsonNode) had);
+                all.add((JsonNode) more);
+                return new Duplicates(List.copyOf(all));
+            });
         }
         return out;
+    }
+
+    /** Entries of a prefix answer that share one store hash, in the order the index sent them. */
+    private record Duplicates(List<JsonNode> nodes) {}
+
+    /** The first of several entries for one hash that is well-formed and signed; the others are logged. */
+    private Object checkedFirst(String prefix, String storeHash, List<JsonNode> nodes) {
+        Object chosen = REFUSED;
+        int bad = 0;
+        for (JsonNode n : nodes) {
+            Object c = checked(prefix, n);
+            if (c == REFUSED) bad++;
+            else if (chosen == REFUSED) chosen = c;
+            else if (!c.equals(chosen)) LOG.warn("index prefix {}: two valid entries for {} differ; using the first", prefix, storeHash);
+        }
+        if (bad > 0) {
+            LOG.warn("index prefix {}: {} of {} entries for {} refused{}", prefix, bad, nodes.size(), storeHash,
+                    chosen == REFUSED ? "; none left" : "; using one that verifies");
+        }
+        return chosen;
     }
 
     /** The entry parsed and its planner signature checked; {@link #REFUSED} (remembered) if either fails. */
@@ -96,7 +128,7 @@ public final class IndexClient {
         try {
             e = fromJson(n);
         } catch (RuntimeException ex) {
-            LOG.warn("index prefix {}: malformed entry ignored: {}", prefix, ex.getMessage());
+            LOG.warn("index prefix {}: malformed entry for {} ignored: {}", prefix, n.get("storeHash").asText(), ex.getMessage());
             return REFUSED;
         }
         if (!e.storeHash().equals(n.get("storeHash").asText())) {

@@ -86,6 +86,35 @@ class IndexFaultTest {
         assertEquals(b.hash(0), c.lookup(b.hash(0)).orElseThrow().storeHash(), "asked again: still served");
     }
 
+    /**
+     * Two entries for one store hash, one of them with a signature that does not verify: the one
+     * that verifies is served whichever comes first, and the bad one is logged naming the hash.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aDuplicateWithABadSignatureNeverHidesTheGoodEntry(boolean goodFirst) throws Exception {
+        ObjectNode good = b.entry(0);
+        ObjectNode bad = b.entry(0).put("sig", b.entry(1).get("sig").asText()); // another entry's signature
+        String body = goodFirst ? "[" + good + "," + bad + "]" : "[" + bad + "," + good + "]";
+        wm.stubFor(get(urlPathEqualTo(prefixPath(0))).willReturn(aResponse().withStatus(200).withBody(body)));
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(IndexClient.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen = new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try {
+            // a long timeout: the first request to a fresh WireMock can take seconds on a loaded machine
+            IndexClient c = new IndexClient(wm.baseUrl(), List.of(PublicKey.parse(b.plannerKeyPublic())), Duration.ofSeconds(10), Duration.ofSeconds(30));
+            Optional<IndexEntry> e = c.lookup(b.hash(0));
+            assertTrue(e.isPresent(), "the entry that verifies is served (" + (goodFirst ? "good first" : "bad first") + ")");
+            assertEquals(good.get("sig").asText(), e.get().sig(), "the good entry");
+            assertTrue(c.lookup(b.hash(0)).isPresent(), "asked again: still served");
+            assertTrue(seen.list.stream().anyMatch(ev -> ev.getLevel() == ch.qos.logback.classic.Level.WARN
+                    && ev.getFormattedMessage().contains(b.hash(0))), "the bad duplicate logged with its store hash: " + seen.list);
+        } finally {
+            log.detachAppender(seen);
+        }
+    }
+
     @Test
     void anEntryFiledUnderAnotherHashIsRefused() throws Exception {
         // the JSON says storeHash of path 1 but carries path 0's signed entry: a swap, not a lookup

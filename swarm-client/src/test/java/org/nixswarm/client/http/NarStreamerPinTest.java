@@ -82,6 +82,8 @@ class NarStreamerPinTest {
             assertFalse(unpinned.get(), "unpinned while the pump was still inside a chunk (hang-up thread " + hangUp.getState() + ")");
             release.countDown();
             hangUp.join(20_000);
+            // the unpin runs on the pumps' executor once the chunk is done (never on the closing thread)
+            while (!unpinned.get() && System.nanoTime() < deadline) Thread.sleep(5);
             assertTrue(unpinned.get(), "unpinned once the chunk is done");
         } finally {
             pumps.shutdownNow();

@@ -1,0 +1,188 @@
+package org.nixswarm.client.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.nixswarm.client.resolve.IndexClient;
+
+/**
+ * The small blocking GET against raw servers on 127.0.0.1: its whole-exchange deadline covers the
+ * response headers too (a server dripping them never holds a lookup past it), and an error answer's
+ * body is read so the keep-alive connection carries the next lookup.
+ */
+class BlockingGetTest {
+    private static final Duration TIMEOUT = Duration.ofMillis(300);
+
+    /** Status line, then one byte of a header every 100 ms: each read is quick, the headers never end. */
+    @Test
+    void headersDrippedSlowlyFailWithinTheWholeExchangeDeadline() throws Exception {
+        dripped("HTTP/1.1 200 OK\r\nX-Slow: ");
+    }
+
+    /** The same in the body (fixed length): the deadline is the same. */
+    @Test
+    void aBodyDrippedSlowlyFailsWithinTheWholeExchangeDeadline() throws Exception {
+        dripped("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n[");
+    }
+
+    private void dripped(String start) throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+        try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (Socket s = ss.accept()) {
+                    readHead(s.getInputStream());
+                    OutputStream o = s.getOutputStream();
+                    o.write(start.getBytes(StandardCharsets.US_ASCII));
+                    o.flush();
+                    // (the JDK may keep reading a body it gave up on in the background: stop when the test is over)
+                    for (int i = 0; i < 600 && !over.get(); i++) { // a minute at most
+                        Thread.sleep(100);
+                        o.write('a');
+                        o.flush();
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client hung up: what the test expects
+                }
+            }, "dripping-server");
+            server.setDaemon(true);
+            server.start();
+            String url = "http://127.0.0.1:" + ss.getLocalPort() + "/v1/prefix/0000";
+            long t0 = System.nanoTime();
+            IOException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(IOException.class, () -> BlockingGet.get(url, TIMEOUT, 1 << 20)));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            long deadline = TIMEOUT.toMillis() * 3;
+            assertTrue(ms < deadline + 700, "held for " + ms + " ms, deadline " + deadline + " ms");
+            assertTrue(ms >= deadline - 50, "gave up after " + ms + " ms, before its deadline of " + deadline + " ms");
+            assertTrue(e.getMessage().contains(url) && e.getMessage().contains("no complete answer in " + deadline + " ms"),
+                    e.getMessage());
+            over.set(true);
+            server.join(5_000);
+        }
+    }
+
+    @Test
+    void aNotFoundWithABodyLeavesTheConnectionForTheNextLookup() throws Exception {
+        byte[] page = "not here\n".repeat(500).getBytes(StandardCharsets.US_ASCII); // 4.5 KB: more than the kept start
+        try (KeepAliveServer s = new KeepAliveServer(path -> path.endsWith("/0000")
+                ? new Answer(404, page) : new Answer(200, "[]".getBytes(StandardCharsets.US_ASCII)))) {
+            IndexClient c = new IndexClient(s.baseUrl(), List.of(), TIMEOUT, Duration.ofSeconds(30));
+            assertEquals(Optional.empty(), c.lookup("0".repeat(32)), "404: not in the index");
+            assertEquals(Optional.empty(), c.lookup("z".repeat(32)), "200: an empty bucket");
+            assertEquals(2, s.requests.size(), "both prefixes asked: " + s.requests);
+            assertEquals(1, s.accepted.get(), "one connection for both lookups");
+
+            BlockingGet.Response r = BlockingGet.get(s.baseUrl() + "v1/prefix/0000", TIMEOUT, 1 << 20);
+            assertEquals(404, r.status());
+            assertTrue(r.body().length > 0 && r.body().length <= 512, "the start of the error page: " + r.body().length);
+            assertArrayEquals("[]".getBytes(StandardCharsets.US_ASCII), BlockingGet.get(s.baseUrl() + "v1/prefix/ffff", TIMEOUT, 1 << 20).body());
+            assertEquals(1, s.accepted.get(), "still the one connection");
+        }
+    }
+
+    /** Draining is bounded: a page far over the bound is left unread, and its connection closed. */
+    @Test
+    void anErrorPageTooLargeToDrainCostsItsConnectionNotAnUnboundedRead() throws Exception {
+        byte[] page = new byte[BlockingGet.MAX_ERROR_DRAIN * 16];
+        try (KeepAliveServer s = new KeepAliveServer(path -> path.endsWith("/0000")
+                ? new Answer(503, page) : new Answer(200, "[]".getBytes(StandardCharsets.US_ASCII)))) {
+            BlockingGet.Response r = BlockingGet.get(s.baseUrl() + "v1/prefix/0000", TIMEOUT, 1 << 20);
+            assertEquals(503, r.status());
+            assertTrue(r.body().length <= 512);
+            assertEquals(200, BlockingGet.get(s.baseUrl() + "v1/prefix/ffff", TIMEOUT, 1 << 20).status());
+            assertEquals(2, s.accepted.get(), "the connection with the unread page was not reused");
+        }
+    }
+
+    record Answer(int status, byte[] body) {}
+
+    /** HTTP/1.1 with keep-alive and Content-Length framing; counts the connections it accepts. */
+    static final class KeepAliveServer implements AutoCloseable {
+        final AtomicInteger accepted = new AtomicInteger();
+        final List<String> requests = new CopyOnWriteArrayList<>();
+        private final List<Socket> open = new CopyOnWriteArrayList<>();
+        private final ServerSocket ss;
+        private final Function<String, Answer> answers;
+        private final Thread acceptor;
+
+        KeepAliveServer(Function<String, Answer> answers) throws IOException {
+            this.answers = answers;
+            ss = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+            acceptor = new Thread(this::acceptLoop, "keep-alive-server");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        String baseUrl() {
+            return "http://127.0.0.1:" + ss.getLocalPort() + "/";
+        }
+
+        private void acceptLoop() {
+            while (!ss.isClosed()) {
+                try {
+                    Socket s = ss.accept();
+                    accepted.incrementAndGet();
+                    open.add(s);
+                    Thread t = new Thread(() -> serve(s), "keep-alive-conn");
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private void serve(Socket s) {
+            try (s) {
+                while (true) {
+                    String head = readHead(s.getInputStream());
+                    if (head == null) return;
+                    String path = head.split(" ")[1];
+                    requests.add(path);
+                    Answer a = answers.apply(path);
+                    OutputStream o = s.getOutputStream();
+                    o.write(("HTTP/1.1 " + a.status() + " X\r\nContent-Length: " + a.body().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    o.write(a.body());
+                    o.flush();
+                }
+            } catch (IOException e) {
+                // closed by the client or by close()
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            ss.close();
+            for (Socket s : open) s.close();
+        }
+    }
+
+    static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c, state = 0;
+        while ((c = in.read()) >= 0) {
+            b.write(c);
+            state = (c == '\r' || c == '\n') ? state + 1 : 0;
+            if (state == 4) return b.toString(StandardCharsets.US_ASCII);
+        }
+        return null;
+    }
+}
