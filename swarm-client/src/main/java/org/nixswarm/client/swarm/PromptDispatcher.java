@@ -93,6 +93,11 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
                 // with a receiver the wait is its select: bytes from a peer end it as a signal does
                 int read = receiver == null ? 0 : receiver.read(quiet >= SETTLE_PASSES ? POLL_MILLIS : 0);
                 moved = read + receive() + send();
+            } catch (java.nio.channels.ClosedSelectorException e) {
+                // the runtime is shutting down (Bt closes the selector in its own shutdown hook): no
+                // peer can be read again
+                LOG.debug("peer selector closed: message dispatch ends");
+                return;
             } catch (IOException | RuntimeException | Error e) {
                 // this thread carries every peer message of the runtime: it must not die
                 LOG.error("message dispatch failed; continuing", e);
