@@ -33,7 +33,7 @@ final class NarUnit implements StorageUnit {
 
     @Override
     public int readBlock(ByteBuffer buffer, long offset) {
-        session.swarm().uploadLimit().take(buffer.remaining());
+        // (--max-upload is charged when the Piece goes out, by the message dispatcher, which never sleeps for it)
         session.cache().noteUpload(entry.fileName()); // an upload in progress is not evicted under the peer
         try {
             NarFile f = session.narFile(entry);

@@ -5,6 +5,7 @@ import bt.net.IMessageDispatcher;
 import bt.net.IPeerConnectionPool;
 import bt.net.PeerConnection;
 import bt.protocol.Message;
+import bt.protocol.Piece;
 import bt.torrent.TorrentRegistry;
 import java.io.IOException;
 import java.util.Map;
@@ -28,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * <li>A peer that reconnects under the same key gets a second consumer and supplier beside the
  * first, so each of its messages is handled twice. Here one connection key has one of each.</li>
  * </ul>
- * One thread, like Bt's: Bt's peer workers are not thread-safe.
+ * One thread, like Bt's: Bt's peer workers are not thread-safe. That thread never sleeps for a
+ * rate limit: {@code --max-upload} is enforced by holding a connection's next Piece back while
+ * the upload budget is in debt (its other messages wait behind it, in order; other connections
+ * go on), {@code --max-download} by the {@link SelectingReceiver} not reading.
  */
 final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PromptDispatcher.class);
@@ -46,6 +50,9 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
     private final TorrentRegistry registry;
     private final Wakeup wakeup;
     private final SelectingReceiver receiver;
+    private final TokenBucket upload;
+    // a Piece that waits for the upload budget, per connection, with the connection it was made for (loop thread only)
+    private final Map<ConnectionKey, Held> held = new java.util.HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -55,7 +62,14 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
 
     /** With a receiver, this thread also reads the peer sockets (see {@link SelectingReceiver}). */
     PromptDispatcher(IPeerConnectionPool pool, TorrentRegistry registry, Wakeup wakeup, SelectingReceiver receiver, String name) {
+        this(pool, registry, wakeup, receiver, new TokenBucket(0), name);
+    }
+
+    /** {@code upload}: the {@code --max-upload} budget, charged for each Piece sent. */
+    PromptDispatcher(IPeerConnectionPool pool, TorrentRegistry registry, Wakeup wakeup, SelectingReceiver receiver, TokenBucket upload,
+            String name) {
         this.pool = pool;
+        this.upload = upload;
         this.registry = registry;
         this.wakeup = wakeup;
         this.receiver = receiver;
@@ -144,18 +158,38 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
     /** One message per connection and pass, as Bt does: a busy peer does not starve the others. */
     private int send() {
         int n = 0;
+        boolean uploadDebt = !upload.unlimited() && upload.nanosUntilAvailable() > 0;
         for (Map.Entry<ConnectionKey, Supplier<Message>> e : suppliers.entrySet()) {
             PeerConnection c = ready(suppliers, e);
+            Held h = held.get(e.getKey());
+            if (h != null && (h.connection.isClosed() || c != null && c != h.connection)) {
+                held.remove(e.getKey()); // made for a connection that is gone
+                h = null;
+            }
             if (c == null) continue;
             Message m;
-            try {
-                m = e.getValue().get();
-            } catch (RuntimeException ex) {
-                LOG.warn("producing a message for {}: {}", e.getKey().getPeer(), ex.toString());
-                continue;
+            if (h != null) {
+                if (uploadDebt) continue;
+                held.remove(e.getKey());
+                m = h.message;
+            } else {
+                try {
+                    m = e.getValue().get();
+                } catch (RuntimeException ex) {
+                    LOG.warn("producing a message for {}: {}", e.getKey().getPeer(), ex.toString());
+                    continue;
+                }
+                if (m == null) continue;
+                if (uploadDebt && m instanceof Piece) {
+                    held.put(e.getKey(), new Held(c, m));
+                    continue;
+                }
             }
-            if (m == null) continue;
             n++;
+            if (m instanceof Piece p) {
+                upload.charge(p.getLength());
+                uploadDebt = !upload.unlimited() && upload.nanosUntilAvailable() > 0;
+            }
             try {
                 c.postMessage(m);
             } catch (Exception ex) {
@@ -163,8 +197,11 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
                 c.closeQuietly();
             }
         }
+        if (!held.isEmpty()) held.keySet().removeIf(k -> !suppliers.containsKey(k)); // routes dropped: their connections are gone
         return n;
     }
+
+    private record Held(PeerConnection connection, Message message) {}
 
     /**
      * The route's connection if it is open and its torrent active; null otherwise, and a route

@@ -32,13 +32,17 @@ final class ReceivedBlocks implements IBufferedPieceRegistry {
     private static final int SWEEP_ABOVE = 512;
     private final Map<Key, Held> held = new ConcurrentHashMap<>();
     private final AtomicLong misses = new AtomicLong();
+    private final AtomicLong stored = new AtomicLong();
+    private final java.util.Queue<BufferedData> pinned = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final TokenBucket download;
 
     /**
-     * {@code download} is the {@code --max-download} budget. It is taken here, on Bt's receiving
-     * thread, as blocks come off the network: taken only at the write (as before), it no longer
-     * slows the network now that blocks do not pin the receive buffer (a throttled client would
-     * queue the whole download in memory and finish it in the background).
+     * {@code download} is the {@code --max-download} budget. It is charged here as blocks come off
+     * the network (taken only at the write, it would not slow the network: blocks do not pin the
+     * receive buffer, and a throttled client would queue the whole download in memory). Charged,
+     * never waited for: this runs on the message dispatcher's thread, which must keep moving every
+     * other peer's messages. {@link SelectingReceiver} stops reading the connections that deliver
+     * blocks while the budget is in debt.
      */
     ReceivedBlocks(TokenBucket download) {
         this.download = download;
@@ -49,9 +53,8 @@ final class ReceivedBlocks implements IBufferedPieceRegistry {
         return new IBufferedPieceRegistry() {
             @Override
             public boolean addBufferedPiece(int pieceIndex, int offset, BufferedData buffer) {
-                store(peer, pieceIndex, offset, buffer);
-                // not held by Bt: the bytes are copied, the receive buffer region is free at once
-                return false;
+                // the bytes are copied: the receive buffer region is free at once, unless pinned
+                return store(peer, pieceIndex, offset, buffer);
             }
 
             @Override
@@ -64,8 +67,7 @@ final class ReceivedBlocks implements IBufferedPieceRegistry {
     /** Only reached if a pipeline was built without {@link #from}: kept apart from every connection's blocks. */
     @Override
     public boolean addBufferedPiece(int pieceIndex, int offset, BufferedData buffer) {
-        store(null, pieceIndex, offset, buffer);
-        return false;
+        return store(null, pieceIndex, offset, buffer);
     }
 
     @Override
@@ -88,8 +90,26 @@ final class ReceivedBlocks implements IBufferedPieceRegistry {
 
     int waiting() { return held.size(); }
 
-    private void store(Peer peer, int pieceIndex, int offset, BufferedData buffer) {
-        download.take(buffer.length());
+    /** Block bytes received so far: a read that moved it delivered blocks (see {@link SelectingReceiver}). */
+    long storedBytes() { return stored.get(); }
+
+    /**
+     * Frees the receive buffer regions {@link #store} pinned: the connections may be read again
+     * (at most one receive buffer each until the budget is in debt again).
+     */
+    void unpin() {
+        for (BufferedData b; (b = pinned.poll()) != null; ) b.dispose();
+    }
+
+    /** True when the block's region of the receive buffer stays pinned (see {@link #unpin}). */
+    private boolean store(Peer peer, int pieceIndex, int offset, BufferedData buffer) {
+        download.charge(buffer.length());
+        stored.addAndGet(buffer.length());
+        // In debt, the region is kept from reuse: Bt's read of a socket goes on for as long as its
+        // buffer has room, and every block copied out makes room, so it would drain the socket
+        // whatever the budget. A pinned buffer fills up and ends the read.
+        boolean pin = download.nanosUntilAvailable() > 0;
+        if (pin) pinned.add(buffer);
         byte[] bytes = new byte[buffer.length()];
         buffer.buffer().duplicate().get(bytes);
         long now = System.nanoTime();
@@ -99,6 +119,7 @@ final class ReceivedBlocks implements IBufferedPieceRegistry {
             // blocks Bt discarded (unexpected, or their piece was done) are never claimed
             held.values().removeIf(x -> now - x.since > STALE_NANOS);
         }
+        return pin;
     }
 
     /** What Bt's piece consumer holds until the data worker learns the sender. */

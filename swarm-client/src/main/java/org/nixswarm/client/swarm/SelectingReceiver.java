@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,26 +22,57 @@ import org.slf4j.LoggerFactory;
  * dispatcher on another: every message crossed a thread (a request's round trip crossed two, each
  * a wake-up that waited for a core on a busy machine), and the receiving thread slept 1 ms whenever
  * a buffer was full. Here one thread selects, reads, and dispatches what it read at once.
+ *
+ * <p>{@code --max-download} is enforced here, by not reading: while the download budget is in
+ * debt, the connections that deliver blocks (a read of them stored block bytes lately) are not
+ * read, and their interest is dropped from the selector so that their pending bytes do not end
+ * every select at once. A read that runs into debt ends once the connection's receive buffer is
+ * full ({@link ReceivedBlocks} pins the regions of blocks received in debt until the budget
+ * allows: see {@link ReceivedBlocks#unpin}). Every other connection is still read: a peer asking us for blocks is
+ * served at full speed while our own download is throttled. The thread never sleeps for the
+ * budget (it carries every peer's messages, uploads included).
  */
 final class SelectingReceiver implements DataReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(SelectingReceiver.class);
+    /**
+     * How long a connection counts as delivering blocks after its last read that stored some. It
+     * does not run out while the connection is held back (it could not deliver any); a connection
+     * that starts delivering blocks is read once (one receive buffer) before it is held back.
+     */
+    private static final long SOURCE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final SharedSelector selector;
+    private final TokenBucket download;
+    private final ReceivedBlocks blocks;
     private final Map<SelectableChannel, Integer> interestUpdates = new ConcurrentHashMap<>();
+    private final Map<SelectableChannel, ChannelHandlerContext> channels = new ConcurrentHashMap<>();
+    // the interest Bt asked for (activate/deactivate); absent: OP_READ, as registered
+    private final Map<SelectableChannel, Integer> btInterest = new ConcurrentHashMap<>();
+    // connections that delivered blocks lately: until when they count as such (nanoTime)
+    private final Map<SelectableChannel, Long> sources = new ConcurrentHashMap<>();
     // connections whose inbound buffer was full: read again once the dispatcher has drained them (loop thread only)
-    private final Set<ChannelHandlerContext> behind = new LinkedHashSet<>();
+    private final Set<SelectionKey> behind = new LinkedHashSet<>();
+    // whether block sources are held back now: their interest is 0 (loop thread only)
+    private boolean holding;
 
-    SelectingReceiver(SharedSelector selector) {
+    /** @param blocks where received blocks go, charged to {@code download} (the {@code --max-download} budget) */
+    SelectingReceiver(SharedSelector selector, TokenBucket download, ReceivedBlocks blocks) {
         this.selector = selector;
+        this.download = download;
+        this.blocks = blocks;
     }
 
     @Override
     public void registerChannel(SelectableChannel channel, ChannelHandlerContext context) {
+        channels.put(channel, context);
         selector.wakeupAndRegister(channel, SelectionKey.OP_READ, context);
     }
 
     @Override
     public void unregisterChannel(SelectableChannel channel) {
+        channels.remove(channel);
+        btInterest.remove(channel);
+        sources.remove(channel);
         selector.keyFor(channel).ifPresent(SelectionKey::cancel);
     }
 
@@ -68,25 +100,48 @@ final class SelectingReceiver implements DataReceiver {
      */
     int read(long waitMillis) throws IOException {
         applyInterestUpdates();
-        if (waitMillis > 0 && behind.isEmpty()) selector.select(waitMillis);
-        else selector.selectNow();
+        long now = System.nanoTime();
+        boolean debt = download.nanosUntilAvailable() > 0;
+        if (debt) {
+            holdSources(now);
+        } else {
+            blocks.unpin();
+            if (holding) releaseSources();
+        }
+        boolean ready = false;
+        for (SelectionKey k : behind) ready |= !(debt && isSource(k.channel(), now));
+        if (waitMillis > 0 && !ready) {
+            // in debt the held sources cannot end the wait; the dispatcher's wait is short anyway
+            // (a poll), so the budget coming back is seen at the next pass
+            selector.select(waitMillis);
+        } else {
+            selector.selectNow();
+        }
         int read = 0;
-        for (Iterator<ChannelHandlerContext> it = behind.iterator(); it.hasNext(); ) {
+        for (Iterator<SelectionKey> it = behind.iterator(); it.hasNext(); ) {
+            SelectionKey k = it.next();
+            if (debt && isSource(k.channel(), now)) continue; // stays behind until the budget allows
             read++;
-            if (readFrom(it.next())) it.remove();
+            if (readFrom(k)) it.remove();
+            debt = debt || download.nanosUntilAvailable() > 0;
         }
         for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
             SelectionKey key = it.next();
             it.remove();
-            if (!key.isValid() || !key.isReadable() || !(key.attachment() instanceof ChannelHandlerContext c)) continue;
+            if (!key.isValid() || !key.isReadable() || !(key.attachment() instanceof ChannelHandlerContext)) continue;
+            // a held source's bytes stay in its socket: the selector reports them again once its interest is back
+            if (debt && isSource(key.channel(), now)) continue;
             read++;
-            if (!readFrom(c)) behind.add(c);
+            if (!readFrom(key)) behind.add(key);
+            debt = debt || download.nanosUntilAvailable() > 0;
         }
         return read;
     }
 
     /** True when the connection was read dry (or is gone); false when its buffer filled first. */
-    private static boolean readFrom(ChannelHandlerContext c) {
+    private boolean readFrom(SelectionKey key) {
+        if (!key.isValid() || !(key.attachment() instanceof ChannelHandlerContext c)) return true;
+        long before = blocks.storedBytes();
         try {
             return c.readFromChannel();
         } catch (EOFException e) {
@@ -94,22 +149,54 @@ final class SelectingReceiver implements DataReceiver {
         } catch (IOException | RuntimeException e) {
             LOG.debug("reading from a peer: {}", e.toString());
             return true;
+        } finally {
+            if (blocks.storedBytes() != before && channels.containsKey(key.channel())) {
+                sources.put(key.channel(), System.nanoTime() + SOURCE_NANOS);
+            }
+        }
+    }
+
+    private boolean isSource(SelectableChannel channel, long now) {
+        Long until = sources.get(channel);
+        return until != null && until - now > 0;
+    }
+
+    /** In debt: block sources are not selected (nor read), and do not stop counting as sources meanwhile. */
+    private void holdSources(long now) {
+        holding = true;
+        for (SelectableChannel ch : channels.keySet()) {
+            boolean source = isSource(ch, now);
+            if (source) sources.put(ch, now + SOURCE_NANOS);
+            setInterest(ch, source ? 0 : btInterest.getOrDefault(ch, SelectionKey.OP_READ));
+        }
+        if (sources.size() > channels.size()) sources.keySet().removeIf(ch -> !channels.containsKey(ch));
+    }
+
+    private void releaseSources() {
+        holding = false;
+        for (SelectableChannel ch : channels.keySet()) setInterest(ch, btInterest.getOrDefault(ch, SelectionKey.OP_READ));
+    }
+
+    private void setInterest(SelectableChannel channel, int ops) {
+        try {
+            selector.keyFor(channel).ifPresent(k -> {
+                if (k.isValid() && k.interestOps() != ops) k.interestOps(ops);
+            });
+        } catch (RuntimeException ex) {
+            LOG.debug("interest of a closed peer connection: {}", ex.toString());
         }
     }
 
     private void applyInterestUpdates() {
         if (interestUpdates.isEmpty()) return;
+        long now = System.nanoTime();
         for (Iterator<Map.Entry<SelectableChannel, Integer>> it = interestUpdates.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<SelectableChannel, Integer> e = it.next();
             int ops = e.getValue();
             interestUpdates.remove(e.getKey(), ops); // a newer update put meanwhile stays for the next pass
-            try {
-                selector.keyFor(e.getKey()).ifPresent(k -> {
-                    if (k.isValid()) k.interestOps(ops);
-                });
-            } catch (RuntimeException ex) {
-                LOG.debug("interest of a closed peer connection: {}", ex.toString());
-            }
+            if (channels.containsKey(e.getKey())) btInterest.put(e.getKey(), ops);
+            // a held source keeps interest 0 until the budget allows: it gets Bt's wish then
+            setInterest(e.getKey(), holding && isSource(e.getKey(), now) ? 0 : ops);
         }
     }
 }

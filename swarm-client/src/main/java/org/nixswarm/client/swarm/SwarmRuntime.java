@@ -147,11 +147,11 @@ public final class SwarmRuntime implements AutoCloseable {
                         new bt.torrent.data.ImmediateBlockReads(registry, blocks), bans, receivedBlocks, wakeup);
             }
 
-            // peer sockets are read by the dispatcher's thread: see SelectingReceiver
+            // peer sockets are read by the dispatcher's thread, which enforces --max-download by not reading: see SelectingReceiver
             @Provides
             @Singleton
             public bt.net.DataReceiver receiver(@bt.module.PeerConnectionSelector bt.net.SharedSelector selector) {
-                return new SelectingReceiver(selector);
+                return new SelectingReceiver(selector, download, receivedBlocks);
             }
 
             // Bt's own handler chain (ProtocolModule), with handshakes read as they arrive: see PromptHandshakes
@@ -169,7 +169,7 @@ public final class SwarmRuntime implements AutoCloseable {
             @Singleton
             public bt.net.IMessageDispatcher dispatcher(IRuntimeLifecycleBinder lifecycle, bt.net.IPeerConnectionPool pool, TorrentRegistry registry,
                     bt.net.DataReceiver receiver, Config c) {
-                PromptDispatcher d = new PromptDispatcher(pool, registry, wakeup, (SelectingReceiver) receiver,
+                PromptDispatcher d = new PromptDispatcher(pool, registry, wakeup, (SelectingReceiver) receiver, upload,
                         c.getAcceptorPort() + ".nix-swarm.message-dispatcher");
                 d.start();
                 lifecycle.onShutdown("Shutdown message dispatcher", d::close);

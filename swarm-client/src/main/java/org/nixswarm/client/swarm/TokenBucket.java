@@ -1,6 +1,11 @@
 package org.nixswarm.client.swarm;
 
-/** A byte-rate limit: {@link #take} blocks until the bytes fit in the rate; rate 0 means unlimited. */
+/**
+ * A byte-rate limit; rate 0 means unlimited. {@link #take} blocks until the bytes fit in the rate
+ * (for threads of their own: the web seed, the upstream). The message dispatcher's thread must
+ * never sleep (it moves every peer's messages), so it {@link #charge}s instead, which may leave
+ * the bucket in debt, and holds back more of that traffic until {@link #nanosUntilAvailable} is 0.
+ */
 public final class TokenBucket {
     private final long rate;
     private final long burst;
@@ -17,15 +22,14 @@ public final class TokenBucket {
         return rate <= 0;
     }
 
+    /** Charges the bytes and sleeps until they fit in the rate. */
     public void take(long bytes) {
         if (rate <= 0 || bytes <= 0) return;
         long waitNanos;
         synchronized (this) {
-            long now = System.nanoTime();
-            tokens = Math.min(burst, tokens + (now - last) * rate / 1e9);
-            last = now;
+            refill(System.nanoTime());
             tokens -= bytes;
-            waitNanos = tokens >= 0 ? 0 : (long) (-tokens * 1e9 / rate);
+            waitNanos = debtNanos();
         }
         if (waitNanos > 0) {
             try {
@@ -34,5 +38,32 @@ public final class TokenBucket {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Charges the bytes without waiting: the bucket may go into debt. */
+    public void charge(long bytes) {
+        if (rate <= 0 || bytes <= 0) return;
+        synchronized (this) {
+            refill(System.nanoTime());
+            tokens -= bytes;
+        }
+    }
+
+    /** 0 when the budget allows more bytes now; otherwise how long until it does. */
+    public long nanosUntilAvailable() {
+        if (rate <= 0) return 0;
+        synchronized (this) {
+            refill(System.nanoTime());
+            return debtNanos();
+        }
+    }
+
+    private long debtNanos() {
+        return tokens >= 0 ? 0 : (long) Math.ceil(-tokens * 1e9 / rate);
+    }
+
+    private void refill(long now) {
+        tokens = Math.min(burst, tokens + (now - last) * rate / 1e9);
+        last = now;
     }
 }
