@@ -96,4 +96,39 @@ class RateLimitTest {
             }
         }
     }
+
+    @Test
+    void aThrottledUploadDoesNotSlowTheClientsOwnDownload() throws Exception {
+        try (TestBundle b = new TestBundle(tmp.resolve("cache"), new long[] {1_500_000, 2_000_000}, 65536, 23)) {
+            String index = b.startIndex();
+            long limit = 100 * KIB;
+            Path sDir = tmp.resolve("s");
+            try (SwarmClient p = new SwarmClient(config(tmp.resolve("p"), b, index, Duration.ZERO))) {
+                SwarmTest.fetch(p, b.hash(1)); // P has file 1 only
+                try (SwarmClient s = new SwarmClient(config(sDir, b, index, Duration.ZERO))) {
+                    SwarmTest.fetch(s, b.hash(0)); // S has file 0 only
+                }
+                b.upstream.stop(); // from here on, only peers have the bytes
+                try (SwarmClient s = new SwarmClient(rates(config(sDir, b, index, Duration.ofSeconds(60)), limit, 0));
+                        SwarmClient l = new SwarmClient(config(tmp.resolve("l"), b, index, Duration.ofSeconds(60)))) {
+                    l.swarm().addPeer(new InetSocketAddress("127.0.0.1", s.swarm().peerPort()));
+                    NarFile fl = l.download(l.resolve(b.hash(0)));
+                    // past S's upload burst: its upload budget is in debt from here on
+                    long deadline = System.nanoTime() + 20_000_000_000L;
+                    while (fl.bytesFromPeers() < 150_000 && System.nanoTime() < deadline) Thread.sleep(10);
+                    assertTrue(fl.bytesFromPeers() >= 150_000, "L's download started: " + fl);
+
+                    s.swarm().addPeer(new InetSocketAddress("127.0.0.1", p.swarm().peerPort()));
+                    long t0 = System.nanoTime();
+                    NarFile fs = SwarmTest.fetch(s, b.hash(1));
+                    double secs = (System.nanoTime() - t0) / 1e9;
+                    assertEquals(2_000_000, fs.bytesFromPeers());
+                    assertArrayEquals(b.data(1), Files.readAllBytes(tmp.resolve("s/nar/" + b.fileName(1))));
+                    // at S's upload rate L needs 15 s; S's own 2 MB download is not held back by it
+                    assertTrue(secs < 3, "S took " + secs + " s to download from P while uploading at " + limit + " B/s");
+                    assertFalse(fl.isComplete(), "L's 1.5 MB download at 100 KiB/s already done");
+                }
+            }
+        }
+    }
 }
