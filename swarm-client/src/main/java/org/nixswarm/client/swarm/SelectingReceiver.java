@@ -111,9 +111,9 @@ final class SelectingReceiver implements DataReceiver {
         boolean ready = false;
         for (SelectionKey k : behind) ready |= !(debt && isSource(k.channel(), now));
         if (waitMillis > 0 && !ready) {
-            // in debt the held sources cannot end the wait; the dispatcher's wait is short anyway
-            // (a poll), so the budget coming back is seen at the next pass
-            selector.select(waitMillis);
+            // in debt the held sources cannot end the wait: it ends when the budget allows at the latest
+            long wait = debt ? Math.min(waitMillis, Math.max(1, TimeUnit.NANOSECONDS.toMillis(download.nanosUntilAvailable()) + 1)) : waitMillis;
+            selector.select(wait);
         } else {
             selector.selectNow();
         }
@@ -141,7 +141,7 @@ final class SelectingReceiver implements DataReceiver {
     /** True when the connection was read dry (or is gone); false when its buffer filled first. */
     private boolean readFrom(SelectionKey key) {
         if (!key.isValid() || !(key.attachment() instanceof ChannelHandlerContext c)) return true;
-        long before = blocks.storedBytes();
+        long before = download.unlimited() ? -1 : blocks.storedBytes();
         try {
             return c.readFromChannel();
         } catch (EOFException e) {
@@ -150,7 +150,7 @@ final class SelectingReceiver implements DataReceiver {
             LOG.debug("reading from a peer: {}", e.toString());
             return true;
         } finally {
-            if (blocks.storedBytes() != before && channels.containsKey(key.channel())) {
+            if (before >= 0 && blocks.storedBytes() != before && channels.containsKey(key.channel())) {
                 sources.put(key.channel(), System.nanoTime() + SOURCE_NANOS);
             }
         }

@@ -262,7 +262,6 @@ public final class SwarmRuntime implements AutoCloseable {
 
     /** Lets the message dispatcher act now (a file became wanted) rather than at its next poll. */
     void nudge() { wakeup.signal(); }
-    TokenBucket uploadLimit() { return upload; }
     /** The {@code --max-download} budget, shared by peers, the web seed and the upstream. */
     public TokenBucket downloadLimit() { return download; }
 
