@@ -7,5 +7,5 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 mvn -B -q ${MVN_OFFLINE:-} verify -pl cli -am -Dtest='NixClosureBench' -Dsurefire.failIfNoSpecifiedTests=false \
-  -DargLine="-Dnixswarm.bench=true -Dsun.net.httpserver.nodelay=true -Dbench.paths=${PATHS:-60} -Dbench.runs=${RUNS:-5} -Dbench.maxSize=${MAX_SIZE:-262144}"
+  -DargLine="-Dnixswarm.bench=true -Dsun.net.httpserver.nodelay=true -Dbench.paths=${PATHS:-60} -Dbench.runs=${RUNS:-5} -Dbench.maxSize=${MAX_SIZE:-262144} ${EXTRA_ARGS:-}"
 cat cli/target/bench-nix-closure.txt

@@ -325,18 +325,31 @@ public final class NarCache implements AutoCloseable {
         files.remove(f.name(), f);
     }
 
-    /** Marks a use: moves the file to the young end of the LRU order (and on disk, its mtime). */
-    public synchronized void touch(String name) {
-        if (lru.containsKey(name)) {
-            long now = System.currentTimeMillis();
+    /**
+     * Marks a use: moves the file to the young end of the LRU order, and on disk (its mtime, the
+     * order after a restart) at most every {@link #MTIME_EVERY_MS}, outside the lock: an mtime
+     * write waits for the disk's journal, 1-18 ms while Nix commits its store, and Nix asks for
+     * files one after another.
+     */
+    public void touch(String name) {
+        long now = System.currentTimeMillis();
+        synchronized (this) {
+            if (!lru.containsKey(name)) return;
             lru.put(name, now);
-            try {
-                Files.setLastModifiedTime(narDir().resolve(name), FileTime.fromMillis(now));
-            } catch (IOException ignored) {
-                // the order is a hint; losing it costs only a less precise eviction
-            }
+            Long written = mtimeWritten.get(name);
+            if (written != null && now - written < MTIME_EVERY_MS) return;
+            mtimeWritten.put(name, now);
+        }
+        try {
+            Files.setLastModifiedTime(narDir().resolve(name), FileTime.fromMillis(now));
+        } catch (IOException ignored) {
+            // the order is a hint; losing it costs only a less precise eviction
         }
     }
+
+    /** How stale a file's mtime may get behind its last use (the LRU order in memory is exact). */
+    static final long MTIME_EVERY_MS = 10 * 60_000;
+    private final Map<String, Long> mtimeWritten = new HashMap<>();
 
     /** Keeps a file from eviction while it is being served or seeded on purpose. */
     public synchronized void pin(String name) {
@@ -518,6 +531,7 @@ public final class NarCache implements AutoCloseable {
             }
         }
         Long s = sizes.remove(name);
+        mtimeWritten.remove(name);
         if (lru.remove(name) != null && s != null) used -= s;
         Long hs = seedFiles.remove(name);
         if (hs != null) seedUsed -= hs;

@@ -41,7 +41,8 @@ public final class NarFile implements AutoCloseable {
     private int pieceCount;
     private BitSet done = new BitSet();
     private volatile long servable;
-    private FileChannel channel;
+    // volatile: read without the monitor (see channel())
+    private volatile FileChannel channel;
     private FileChannel stateOut;
     private boolean finishing;
     private volatile boolean closed;
@@ -372,12 +373,15 @@ public final class NarFile implements AutoCloseable {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(partPath, finalPath, StandardCopyOption.REPLACE_EXISTING);
             }
+            FileChannel state;
             synchronized (this) {
-                if (stateOut != null) stateOut.close();
+                state = stateOut;
                 stateOut = null;
-                Files.deleteIfExists(statePath);
                 servable = size;
             }
+            // outside the monitor: closing and unlinking can wait for the disk (see channel())
+            if (state != null) state.close();
+            Files.deleteIfExists(statePath);
             cache.completed(this);
             var hook = cache.afterCompleted;
             if (hook != null) hook.accept(this);
@@ -444,7 +448,15 @@ public final class NarFile implements AutoCloseable {
         }
     }
 
-    private synchronized FileChannel channel() throws IOException {
+    private FileChannel channel() throws IOException {
+        // Once open, returned without the monitor: finish() holds it while it updates the state
+        // file, and an unlink waits for the disk's journal (1-18 ms while Nix commits its store):
+        // reads (the stream to Nix, peers' requests) must not wait for that.
+        FileChannel c = channel;
+        return c != null ? c : openChannel();
+    }
+
+    private synchronized FileChannel openChannel() throws IOException {
         if (channel == null) {
             if (closed || discarding) throw new IOException(name + ": file was discarded");
             if (isComplete()) channel = FileChannel.open(finalPath, StandardOpenOption.READ);

@@ -183,17 +183,23 @@ public final class BundleSession implements AutoCloseable {
         LocalBitfield bf = bitfield;
         int first = layout.firstPiece(e);
         boolean added = false;
+        BitSet gone = new BitSet();
         synchronized (wanted) {
             for (int p = first; p < layout.endPiece(e); p++) {
                 if (file.hasPiece(p - first)) {
                     if (bf != null) bf.markLocalPieceVerified(p);
-                } else if (!wanted.get(p)) {
+                    continue;
+                }
+                // held once and evicted since: Bt still counts it as ours and would never ask for it
+                if (bf != null && bf.isVerified(p)) gone.set(p);
+                if (!wanted.get(p)) {
                     wanted.set(p);
                     added = true;
                 }
             }
         }
         TorrentId id = torrentId();
+        if (id != null && !gone.isEmpty()) swarm.forgetPieces(id, bf, gone);
         if (added && id != null) {
             swarm.bans().newlyWanted(id);
             // a seeding session was not given the tracker's peers: connect to them now

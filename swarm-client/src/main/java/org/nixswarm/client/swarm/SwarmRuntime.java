@@ -208,6 +208,16 @@ public final class SwarmRuntime implements AutoCloseable {
         return new AnnounceStats.Transfer(up, down, left);
     }
 
+    /** Takes {@code pieces} (of a file no longer held) out of Bt's bitfield, so that peers are asked for them again. */
+    void forgetPieces(bt.metainfo.TorrentId id, bt.data.LocalBitfield bitfield, java.util.BitSet pieces) {
+        BtRuntime rt = runtime;
+        var chunks = rt == null ? null : rt.service(TorrentRegistry.class).getDescriptor(id)
+                .map(d -> d.getDataDescriptor()).map(d -> d.getChunkDescriptors()).orElse(null);
+        for (int p = pieces.nextSetBit(0); p >= 0; p = pieces.nextSetBit(p + 1)) {
+            bt.data.ForgottenPieces.forget(bitfield, chunks == null ? null : chunks.get(p), p);
+        }
+    }
+
     /** Whether a bundle has a file being downloaded (unknown bundles count as wanting). */
     private boolean wanting(bt.metainfo.TorrentId torrent) {
         BundleSession s = sessions.get(hex(torrent.getBytes()));
