@@ -55,6 +55,16 @@ final class SelectingReceiver implements DataReceiver {
     // whether block sources are held back now: their interest is 0 (loop thread only)
     private boolean holding;
 
+    /**
+     * The receive buffer for a download limit (bytes per second, 0: none): a read that runs into
+     * debt ends only once the buffer is full, so the buffer bounds how far one read overshoots.
+     * 256 KiB without a limit; at least 64 KiB (a few blocks: a piece message must fit).
+     */
+    static int bufferKiB(long maxDownloadBytesPerSecond) {
+        if (maxDownloadBytesPerSecond <= 0) return 256;
+        return (int) Math.max(64, Math.min(256, maxDownloadBytesPerSecond / 8 / 1024));
+    }
+
     /** @param blocks where received blocks go, charged to {@code download} (the {@code --max-download} budget) */
     SelectingReceiver(SharedSelector selector, TokenBucket download, ReceivedBlocks blocks) {
         this.selector = selector;

@@ -66,8 +66,10 @@ public final class SwarmRuntime implements AutoCloseable {
         // Two direct buffers of this size per connection (Bt's default is 1 MiB). Received blocks
         // are copied out at once (ReceivedBlocks), so 256 KiB is plenty, and a client with a few
         // hundred connections (many bundles, many peers) no longer needs hundreds of MB of direct
-        // memory: OffloadBench's 20 clients in one JVM ran out of it at 1 MiB.
-        config.setNetworkBufferSize(Integer.getInteger("nixswarm.netBufferKiB", 256) * 1024);
+        // memory: OffloadBench's 20 clients in one JVM ran out of it at 1 MiB. Under --max-download
+        // a read that runs into debt goes on until the buffer is full (SelectingReceiver): a smaller
+        // one keeps that overshoot near 1/8 s of the limit.
+        config.setNetworkBufferSize(Integer.getInteger("nixswarm.netBufferKiB", SelectingReceiver.bufferKiB(options.maxDownloadBytesPerSecond())) * 1024);
         config.setPeerDiscoveryInterval(options.peerDiscoveryInterval());
         config.setPeerConnectionRetryInterval(Duration.ofSeconds(5));
         config.setShutdownHookTimeout(Duration.ofSeconds(2));
