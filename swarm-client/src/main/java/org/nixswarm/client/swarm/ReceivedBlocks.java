@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Here the key includes the connection (its {@link Peer}, which Bt gives the same instance for
  * the decoder's pipeline, the connection and the {@code MessageContext}), and the bytes are copied
  * out of the connection's receive buffer when decoded, so the buffer is never held (Bt's own
- * scheme pins the buffer region until the write is done). Bt's piece consumer asks without saying
+ * scheme pins the buffer region until the write is done; here a region is pinned only while the
+ * download budget is in debt, to end the read, and never read from again). Bt's piece consumer asks without saying
  * which connection: it gets a {@link Claim}, which {@link RecordingDataWorker} redeems with the
  * sender Bt passes alongside.
  */
