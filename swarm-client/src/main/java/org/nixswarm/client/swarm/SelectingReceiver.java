@@ -16,22 +16,62 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bt's {@link DataReceiver}, read by the {@link PromptDispatcher}'s own thread instead of a thread
- * of its own. Bt 1.10 reads peer sockets on one thread and hands the decoded messages to the
- * dispatcher on another: every message crossed a thread (a request's round trip crossed two, each
- * a wake-up that waited for a core on a busy machine), and the receiving thread slept 1 ms whenever
- * a buffer was full. Here one thread selects, reads, and dispatches what it read at once.
+ * Bt's {@link DataReceiver}: one thread reads every peer socket into its connection's buffer (Bt
+ * decodes the messages there) and wakes the {@link PromptDispatcher} after each round that read
+ * something. Reading stays on a thread of its own on purpose: Bt's send spins until the socket
+ * takes the whole message, and two peers whose send buffers are both full would wait for each
+ * other forever if the spinning thread were also the only one reading (tried, and reverted after
+ * review). Unlike Bt 1.10's loop it wakes the dispatcher itself, and a newer interest update for a
+ * connection is never dropped by an older one.
  */
-final class SelectingReceiver implements DataReceiver {
+final class SelectingReceiver implements DataReceiver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SelectingReceiver.class);
 
     private final SharedSelector selector;
+    private final Wakeup dispatcher;
     private final Map<SelectableChannel, Integer> interestUpdates = new ConcurrentHashMap<>();
-    // connections whose inbound buffer was full: read again once the dispatcher has drained them (loop thread only)
+    // connections whose inbound buffer was full: read again once the dispatcher has drained them (reading thread only)
     private final Set<ChannelHandlerContext> behind = new LinkedHashSet<>();
+    private final Thread thread;
+    private volatile boolean running = true;
 
-    SelectingReceiver(SharedSelector selector) {
+    SelectingReceiver(SharedSelector selector, Wakeup dispatcher, String name) {
         this.selector = selector;
+        this.dispatcher = dispatcher;
+        this.thread = new Thread(this::loop, name);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                if (read() > 0) dispatcher.signal();
+            } catch (java.nio.channels.ClosedSelectorException e) {
+                return; // the runtime is shutting down: Bt closed the selector
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("reading from peers: {}", e.toString());
+                try {
+                    Thread.sleep(1); // never a busy loop on a selector that keeps failing
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -56,20 +96,14 @@ final class SelectingReceiver implements DataReceiver {
         selector.wakeup();
     }
 
-    /** Wakes a {@link #read} waiting in its select. */
-    void wakeup() {
-        selector.wakeup();
-    }
-
     /**
-     * Reads every connection that has bytes, after waiting up to {@code waitMillis} for one (0: no
-     * wait; a {@link #wakeup} ends the wait). Returns how many connections were read. Only the
-     * dispatcher's thread calls this.
+     * One round: waits for bytes (up to 1 s, or 1 ms while a connection's buffer is full and the
+     * dispatcher is draining it), then reads every connection that has some. Returns how many
+     * connections were read.
      */
-    int read(long waitMillis) throws IOException {
+    int read() throws IOException {
         applyInterestUpdates();
-        if (waitMillis > 0 && behind.isEmpty()) selector.select(waitMillis);
-        else selector.selectNow();
+        selector.select(behind.isEmpty() ? 1000 : 1);
         int read = 0;
         for (Iterator<ChannelHandlerContext> it = behind.iterator(); it.hasNext(); ) {
             read++;
