@@ -25,11 +25,18 @@ public final class ImmediateBlockReads {
     public BlockRead read(TorrentId torrentId, Peer peer, int pieceIndex, int offset, int length) {
         Optional<TorrentDescriptor> d = registry.getDescriptor(torrentId);
         if (d.isEmpty() || d.get().getDataDescriptor() == null) return BlockRead.rejected(peer, pieceIndex, offset, length);
+        var data = d.get().getDataDescriptor();
+        var chunks = data.getChunkDescriptors();
+        // a request outside the torrent or its piece is refused like one for a piece we lack (Bt
+        // threw, or failed later when encoding the answer)
+        if (pieceIndex < 0 || pieceIndex >= chunks.size() || offset < 0 || length <= 0
+                || (long) offset + length > chunks.get(pieceIndex).getData().length()) {
+            return BlockRead.rejected(peer, pieceIndex, offset, length);
+        }
+        if (!data.getBitfield().isVerified(pieceIndex)) return BlockRead.rejected(peer, pieceIndex, offset, length);
         try {
-            if (!d.get().getDataDescriptor().getBitfield().isVerified(pieceIndex)) return BlockRead.rejected(peer, pieceIndex, offset, length);
             return BlockRead.ready(peer, pieceIndex, offset, length, blocks.get(torrentId, pieceIndex, offset, length));
         } catch (RuntimeException e) {
-            // a request outside the torrent: refused like any unreadable block, never thrown into the dispatcher
             return BlockRead.exceptional(peer, e, pieceIndex, offset, length);
         }
     }

@@ -154,13 +154,18 @@ public final class SwarmClient implements AutoCloseable {
     public NarCache cache() { return cache; }
     public SwarmRuntime swarm() { return swarm; }
 
-    /** Narinfos (and index entries) saved by earlier runs: what the cache holds stays resolvable. */
+    /**
+     * Resolutions saved by earlier runs, so what the cache holds stays resolvable: an index entry
+     * (it carries its narinfo), or for paths in no bundle the upstream's narinfo.
+     */
     private void loadKnown() {
-        for (String h : cache.narinfoHashes()) {
+        java.util.TreeSet<String> hashes = new java.util.TreeSet<>(cache.narinfoHashes());
+        hashes.addAll(cache.sidecarHashes(ENTRY_SUFFIX));
+        for (String h : hashes) {
             try {
-                String text = cache.narinfo(h).orElseThrow();
                 IndexEntry e = cache.sidecar(h, ENTRY_SUFFIX).map(SwarmClient::readEntry).orElse(null);
-                remember(new Resolution(NarinfoView.parse(text, "cached narinfo " + h), e));
+                NarinfoView n = e != null ? IndexEntries.narinfo(e) : NarinfoView.parse(cache.narinfo(h).orElseThrow(), "cached narinfo " + h);
+                remember(new Resolution(n, e));
             } catch (RuntimeException ex) {
                 LOG.warn("cached narinfo {} unreadable, ignored: {}", h, ex.getMessage());
             }
@@ -269,10 +274,8 @@ public final class SwarmClient implements AutoCloseable {
         }
         Resolution r = new Resolution(IndexEntries.narinfo(e.get()), e.get());
         IndexEntry entry = e.get();
-        persist(() -> {
-            cache.putNarinfo(storeHash, r.narinfo().text());
-            cache.putSidecar(storeHash, ENTRY_SUFFIX, writeEntry(entry));
-        });
+        // the entry alone: it carries the narinfo (one file written per lookup, not two)
+        persist(() -> cache.putSidecar(storeHash, ENTRY_SUFFIX, writeEntry(entry)));
         remember(r);
         warm(r);
         return r;

@@ -578,11 +578,20 @@ public final class NarCache implements AutoCloseable {
     }
 
     public List<String> narinfoHashes() {
+        return savedHashes(".narinfo");
+    }
+
+    /** The store hashes with a sidecar of this suffix saved. */
+    public List<String> sidecarHashes(String suffix) {
+        return savedHashes(suffix);
+    }
+
+    private List<String> savedHashes(String suffix) {
         List<String> out = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(narinfoDir(), "*.narinfo")) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(narinfoDir(), "*" + suffix)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                out.add(n.substring(0, n.length() - ".narinfo".length()));
+                if (!n.startsWith(".")) out.add(n.substring(0, n.length() - suffix.length()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

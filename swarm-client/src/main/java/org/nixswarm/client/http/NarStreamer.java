@@ -139,9 +139,10 @@ final class NarStreamer {
      * unpin never runs while a pump is between its check of {@code finished} and its read (a client
      * hanging up mid-chunk used to unpin there; the eviction the unpin ran then closed the file
      * under the read): pumps read only under this monitor, and the unpin runs under it too. Called
-     * by a pump (which holds the monitor and reads nothing more), it runs here; called from the
-     * event loop (the channel's close, a failed write), it is handed to the streaming executor, so
-     * the event loop never waits for a chunk being read from disk.
+     * by a pump (which holds the monitor and reads nothing more), it runs here; called otherwise
+     * (the channel's close, a failed write), it is handed to the executor the pumps run on, so it
+     * never waits for a chunk being read. (The server runs pumps on the channel's event loop and
+     * hands the unpin itself on to a worker: it may evict.)
      */
     private void done() {
         if (!finished.compareAndSet(false, true)) return;

@@ -115,8 +115,17 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
         ctx.write(res);
         // chunks are read and written on the connection's event loop, as Netty's ChunkedNioFile
         // does: a read from a file just downloaded (in the page cache) costs less than the two
-        // thread hand-offs a separate streaming pool added to every chunk
-        new NarStreamer(ctx, f, keepAlive, ctx.executor(), () -> client.cache().unpin(file)).start();
+        // thread hand-offs a separate streaming pool added to every chunk. The unpin is not: it may
+        // run an eviction pass (file deletes) under the cache's lock.
+        new NarStreamer(ctx, f, keepAlive, ctx.executor(), () -> unpinLater(file)).start();
+    }
+
+    private void unpinLater(String file) {
+        try {
+            blocking.execute(() -> client.cache().unpin(file));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            client.cache().unpin(file); // shutting down
+        }
     }
 
     static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body, boolean keepAlive, boolean head) {

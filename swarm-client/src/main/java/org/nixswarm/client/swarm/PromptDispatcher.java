@@ -7,7 +7,6 @@ import bt.net.PeerConnection;
 import bt.protocol.Message;
 import bt.protocol.Piece;
 import bt.torrent.TorrentRegistry;
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -42,14 +41,13 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
      * is dropped in one pass and replaced in the next), and a sleep between them costs a wake-up.
      */
     private static final int SETTLE_PASSES = 3;
-    private static final long POLL_MILLIS = 1;
+    private static final long POLL = Wakeup.micros(1000);
 
     private final Map<ConnectionKey, Consumer<Message>> consumers = new ConcurrentHashMap<>();
     private final Map<ConnectionKey, Supplier<Message>> suppliers = new ConcurrentHashMap<>();
     private final IPeerConnectionPool pool;
     private final TorrentRegistry registry;
     private final Wakeup wakeup;
-    private final SelectingReceiver receiver;
     private final TokenBucket upload;
     // a Piece that waits for the upload budget, per connection, with the connection it was made for (loop thread only)
     private final Map<ConnectionKey, Held> held = new java.util.HashMap<>();
@@ -57,23 +55,15 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
     private volatile boolean running = true;
 
     PromptDispatcher(IPeerConnectionPool pool, TorrentRegistry registry, Wakeup wakeup, String name) {
-        this(pool, registry, wakeup, null, name);
-    }
-
-    /** With a receiver, this thread also reads the peer sockets (see {@link SelectingReceiver}). */
-    PromptDispatcher(IPeerConnectionPool pool, TorrentRegistry registry, Wakeup wakeup, SelectingReceiver receiver, String name) {
-        this(pool, registry, wakeup, receiver, new TokenBucket(0), name);
+        this(pool, registry, wakeup, new TokenBucket(0), name);
     }
 
     /** {@code upload}: the {@code --max-upload} budget, charged for each Piece sent. */
-    PromptDispatcher(IPeerConnectionPool pool, TorrentRegistry registry, Wakeup wakeup, SelectingReceiver receiver, TokenBucket upload,
-            String name) {
+    PromptDispatcher(IPeerConnectionPool pool, TorrentRegistry registry, Wakeup wakeup, TokenBucket upload, String name) {
         this.pool = pool;
         this.upload = upload;
         this.registry = registry;
         this.wakeup = wakeup;
-        this.receiver = receiver;
-        if (receiver != null) wakeup.wakeWith(receiver::wakeup);
         this.thread = new Thread(this::loop, name);
         this.thread.setDaemon(true);
     }
@@ -104,23 +94,15 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
         while (running) {
             int moved;
             try {
-                // with a receiver the wait is its select: bytes from a peer end it as a signal does
-                int read = receiver == null ? 0 : receiver.read(quiet >= SETTLE_PASSES ? POLL_MILLIS : 0);
-                moved = read + receive() + send();
-            } catch (java.nio.channels.ClosedSelectorException e) {
-                // the runtime is shutting down (Bt closes the selector in its own shutdown hook): no
-                // peer can be read again
-                LOG.debug("peer selector closed: message dispatch ends");
-                return;
-            } catch (IOException | RuntimeException | Error e) {
+                moved = receive() + send();
+            } catch (RuntimeException | Error e) {
                 // this thread carries every peer message of the runtime: it must not die
                 LOG.error("message dispatch failed; continuing", e);
                 moved = 0;
             }
-            boolean signalled = wakeup.take();
-            if (moved > 0 || signalled) {
+            if (moved > 0) {
                 quiet = 0;
-            } else if (++quiet >= SETTLE_PASSES && receiver == null && wakeup.await(Wakeup.micros(POLL_MILLIS * 1000))) {
+            } else if (++quiet >= SETTLE_PASSES && wakeup.await(POLL)) {
                 // nothing moved in a few passes in a row: slept until something happened, or until
                 // the next poll for what nobody signals (Bt's timers: keep-alives, choking rounds)
                 quiet = 0;
@@ -221,7 +203,6 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
     public void close() {
         running = false;
         wakeup.signal();
-        if (receiver != null) receiver.wakeup();
         try {
             thread.join(2000);
         } catch (InterruptedException e) {

@@ -51,13 +51,14 @@ final class RecordingDataWorker implements DataWorker {
         } else {
             bans.blockFrom(torrentId, peer, pieceIndex);
         }
-        CompletableFuture<BlockWrite> f = delegate.addBlock(torrentId, peer, pieceIndex, offset, data);
-        f.whenComplete((r, e) -> {
+        // The stage returned is the one Bt registers its own callbacks on, so they are attached to
+        // the piece check after ours, and run before ours (dependents run last-registered first):
+        // the dispatcher is woken after Bt has recorded the verified piece, not before.
+        return delegate.addBlock(torrentId, peer, pieceIndex, offset, data).whenComplete((r, e) -> {
             dispatcher.signal();
             // the block that completes a piece: its check runs after the write, and a verified piece
             // is a Have to send and a slot for the next request
             if (r != null) r.getVerificationFuture().ifPresent(v -> v.whenComplete((ok, err) -> dispatcher.signal()));
         });
-        return f;
     }
 }

@@ -17,22 +17,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bt's {@link DataReceiver}, read by the {@link PromptDispatcher}'s own thread instead of a thread
- * of its own. Bt 1.10 reads peer sockets on one thread and hands the decoded messages to the
- * dispatcher on another: every message crossed a thread (a request's round trip crossed two, each
- * a wake-up that waited for a core on a busy machine), and the receiving thread slept 1 ms whenever
- * a buffer was full. Here one thread selects, reads, and dispatches what it read at once.
+ * Bt's {@link DataReceiver}: one thread reads every peer socket into its connection's buffer (Bt
+ * decodes the messages there) and wakes the {@link PromptDispatcher} after each round that read
+ * something. Reading stays on a thread of its own on purpose: Bt's send spins until the socket
+ * takes the whole message, and two peers whose send buffers are both full would wait for each
+ * other forever if the spinning thread were also the only one reading (tried, and reverted after
+ * review). Unlike Bt 1.10's loop it wakes the dispatcher itself, and a newer interest update for a
+ * connection is never dropped by an older one.
  *
- * <p>{@code --max-download} is enforced here, by not reading: while the download budget is in
- * debt, the connections that deliver blocks (a read of them stored block bytes lately) are not
- * read, and their interest is dropped from the selector so that their pending bytes do not end
- * every select at once. A read that runs into debt ends once the connection's receive buffer is
- * full ({@link ReceivedBlocks} pins the regions of blocks received in debt until the budget
- * allows: see {@link ReceivedBlocks#unpin}). Every other connection is still read: a peer asking us for blocks is
- * served at full speed while our own download is throttled. The thread never sleeps for the
- * budget (it carries every peer's messages, uploads included).
+ * <p>{@code --max-download} is enforced here, by not reading, never by sleeping: while the
+ * download budget is in debt, the connections that deliver blocks (a read of them stored block
+ * bytes lately) are not read, and their interest is dropped from the selector so that their
+ * pending bytes do not end every select at once. Every other connection is still read: a peer
+ * asking us for blocks is served at full speed while our own download is throttled. A read that
+ * runs into debt ends once the connection's receive buffer is full ({@link ReceivedBlocks} pins
+ * the regions of blocks received in debt until the budget allows, see {@link ReceivedBlocks#unpin};
+ * {@link #bufferKiB} sizes that buffer to the limit).
  */
-final class SelectingReceiver implements DataReceiver {
+final class SelectingReceiver implements DataReceiver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SelectingReceiver.class);
     /**
      * How long a connection counts as delivering blocks after its last read that stored some. It
@@ -42,6 +44,7 @@ final class SelectingReceiver implements DataReceiver {
     private static final long SOURCE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final SharedSelector selector;
+    private final Wakeup dispatcher;
     private final TokenBucket download;
     private final ReceivedBlocks blocks;
     private final Map<SelectableChannel, Integer> interestUpdates = new ConcurrentHashMap<>();
@@ -50,10 +53,26 @@ final class SelectingReceiver implements DataReceiver {
     private final Map<SelectableChannel, Integer> btInterest = new ConcurrentHashMap<>();
     // connections that delivered blocks lately: until when they count as such (nanoTime)
     private final Map<SelectableChannel, Long> sources = new ConcurrentHashMap<>();
-    // connections whose inbound buffer was full: read again once the dispatcher has drained them (loop thread only)
+    // connections whose inbound buffer was full: read again once the dispatcher has drained them (reading thread only)
     private final Set<SelectionKey> behind = new LinkedHashSet<>();
-    // whether block sources are held back now: their interest is 0 (loop thread only)
+    // whether block sources are held back now: their interest is 0 (reading thread only)
     private boolean holding;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    SelectingReceiver(SharedSelector selector, Wakeup dispatcher, String name) {
+        this(selector, dispatcher, new TokenBucket(0), new ReceivedBlocks(new TokenBucket(0)), name);
+    }
+
+    /** @param blocks where received blocks go, charged to {@code download} (the {@code --max-download} budget) */
+    SelectingReceiver(SharedSelector selector, Wakeup dispatcher, TokenBucket download, ReceivedBlocks blocks, String name) {
+        this.selector = selector;
+        this.dispatcher = dispatcher;
+        this.download = download;
+        this.blocks = blocks;
+        this.thread = new Thread(this::loop, name);
+        this.thread.setDaemon(true);
+    }
 
     /**
      * The receive buffer for a download limit (bytes per second, 0: none): a read that runs into
@@ -65,11 +84,36 @@ final class SelectingReceiver implements DataReceiver {
         return (int) Math.max(64, Math.min(256, maxDownloadBytesPerSecond / 8 / 1024));
     }
 
-    /** @param blocks where received blocks go, charged to {@code download} (the {@code --max-download} budget) */
-    SelectingReceiver(SharedSelector selector, TokenBucket download, ReceivedBlocks blocks) {
-        this.selector = selector;
-        this.download = download;
-        this.blocks = blocks;
+    void start() {
+        thread.start();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                if (read() > 0) dispatcher.signal();
+            } catch (java.nio.channels.ClosedSelectorException e) {
+                return; // the runtime is shutting down: Bt closed the selector
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("reading from peers: {}", e.toString());
+                try {
+                    Thread.sleep(1); // never a busy loop on a selector that keeps failing
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -98,20 +142,17 @@ final class SelectingReceiver implements DataReceiver {
         selector.wakeup();
     }
 
-    /** Wakes a {@link #read} waiting in its select. */
-    void wakeup() {
-        selector.wakeup();
-    }
-
     /**
-     * Reads every connection that has bytes, after waiting up to {@code waitMillis} for one (0: no
-     * wait; a {@link #wakeup} ends the wait). Returns how many connections were read. Only the
-     * dispatcher's thread calls this.
+     * One round: waits for bytes (up to 1 s, or 1 ms while a connection's buffer is full and the
+     * dispatcher is draining it; in download debt no longer than until the budget allows), then
+     * reads every connection that has some, block sources only while the budget allows. Returns
+     * how many connections were read.
      */
-    int read(long waitMillis) throws IOException {
+    int read() throws IOException {
         applyInterestUpdates();
         long now = System.nanoTime();
-        boolean debt = download.nanosUntilAvailable() > 0;
+        long debtNanos = download.nanosUntilAvailable();
+        boolean debt = debtNanos > 0;
         if (debt) {
             holdSources(now);
         } else {
@@ -120,13 +161,9 @@ final class SelectingReceiver implements DataReceiver {
         }
         boolean ready = false;
         for (SelectionKey k : behind) ready |= !(debt && isSource(k.channel(), now));
-        if (waitMillis > 0 && !ready) {
-            // in debt the held sources cannot end the wait: it ends when the budget allows at the latest
-            long wait = debt ? Math.min(waitMillis, Math.max(1, TimeUnit.NANOSECONDS.toMillis(download.nanosUntilAvailable()) + 1)) : waitMillis;
-            selector.select(wait);
-        } else {
-            selector.selectNow();
-        }
+        long wait = ready ? 1 : 1000;
+        if (debt) wait = Math.min(wait, TimeUnit.NANOSECONDS.toMillis(debtNanos) + 1);
+        selector.select(wait);
         int read = 0;
         for (Iterator<SelectionKey> it = behind.iterator(); it.hasNext(); ) {
             SelectionKey k = it.next();

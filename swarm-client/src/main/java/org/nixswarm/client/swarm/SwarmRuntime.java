@@ -149,11 +149,15 @@ public final class SwarmRuntime implements AutoCloseable {
                         new bt.torrent.data.ImmediateBlockReads(registry, blocks), bans, receivedBlocks, wakeup);
             }
 
-            // peer sockets are read by the dispatcher's thread, which enforces --max-download by not reading: see SelectingReceiver
+            // peer sockets are read by a thread of ours that wakes the dispatcher and enforces --max-download by not reading: see SelectingReceiver
             @Provides
             @Singleton
-            public bt.net.DataReceiver receiver(@bt.module.PeerConnectionSelector bt.net.SharedSelector selector) {
-                return new SelectingReceiver(selector, download, receivedBlocks);
+            public bt.net.DataReceiver receiver(IRuntimeLifecycleBinder lifecycle, @bt.module.PeerConnectionSelector bt.net.SharedSelector selector,
+                    Config c) {
+                SelectingReceiver r = new SelectingReceiver(selector, wakeup, download, receivedBlocks, c.getAcceptorPort() + ".nix-swarm.peer-reader");
+                r.start();
+                lifecycle.onShutdown("Shutdown peer reader", r::close);
+                return r;
             }
 
             // Bt's own handler chain (ProtocolModule), with handshakes read as they arrive: see PromptHandshakes
@@ -169,10 +173,8 @@ public final class SwarmRuntime implements AutoCloseable {
 
             @Provides
             @Singleton
-            public bt.net.IMessageDispatcher dispatcher(IRuntimeLifecycleBinder lifecycle, bt.net.IPeerConnectionPool pool, TorrentRegistry registry,
-                    bt.net.DataReceiver receiver, Config c) {
-                PromptDispatcher d = new PromptDispatcher(pool, registry, wakeup, (SelectingReceiver) receiver, upload,
-                        c.getAcceptorPort() + ".nix-swarm.message-dispatcher");
+            public bt.net.IMessageDispatcher dispatcher(IRuntimeLifecycleBinder lifecycle, bt.net.IPeerConnectionPool pool, TorrentRegistry registry, Config c) {
+                PromptDispatcher d = new PromptDispatcher(pool, registry, wakeup, upload, c.getAcceptorPort() + ".nix-swarm.message-dispatcher");
                 d.start();
                 lifecycle.onShutdown("Shutdown message dispatcher", d::close);
                 return d;

@@ -13,32 +13,13 @@ import java.util.concurrent.locks.LockSupport;
 final class Wakeup {
     private final AtomicBoolean pending = new AtomicBoolean();
     private volatile Thread waiter;
-    private volatile Runnable selectorWakeup;
 
-    /**
-     * Wakes the waiting thread (if any); the next {@link #await} returns at once otherwise. Once
-     * {@link #wakeWith} was called the waiting is a select, and the selector is woken instead.
-     */
+    /** Wakes the waiting thread (if any); the next {@link #await} returns at once otherwise. */
     void signal() {
         if (!pending.getAndSet(true)) {
-            Runnable s = selectorWakeup;
-            if (s != null) {
-                s.run();
-                return;
-            }
             Thread t = waiter;
             if (t != null) LockSupport.unpark(t);
         }
-    }
-
-    /** The waiting thread waits in a select from now on: a signal runs {@code wakeup} (the selector's). */
-    void wakeWith(Runnable wakeup) {
-        selectorWakeup = wakeup;
-    }
-
-    /** True if a signal came since the last call or wait (and forgets it). */
-    boolean take() {
-        return pending.getAndSet(false);
     }
 
     /** Waits up to {@code nanos} for a signal; true if one came (before or during the wait). */

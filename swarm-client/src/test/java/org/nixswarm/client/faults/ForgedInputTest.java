@@ -86,6 +86,7 @@ class ForgedInputTest {
                 NotFoundException e = assertThrows(NotFoundException.class, () -> c.resolve(b.hash(0)));
                 assertTrue(e.getMessage().contains(b.hash(0)), e.getMessage());
                 assertFalse(Files.exists(tmp.resolve("client/narinfo/" + b.hash(0) + ".narinfo")));
+                assertFalse(Files.exists(tmp.resolve("client/narinfo/" + b.hash(0) + ".index.json")), "a forged entry is never cached");
             }
             b.entryFilter = n -> n.put("sig", "fault-planner-1:" + "A".repeat(86) + "==");
             try (SwarmClient c = new SwarmClient(b.config(tmp.resolve("client2"), index))) {
