@@ -149,7 +149,7 @@ public final class NarFile implements AutoCloseable {
         hashGeneration++;
         if (stateOut != null) stateOut.close();
         stateOut = null;
-        if (pieceLength > 0) {
+        if (pieceLength > 0 && size > RESUME_ABOVE) {
             // the old state was read above: truncated and rewritten rather than deleted and created
             if (!Files.exists(statePath)) cache.spares().create(statePath);
             stateOut = FileChannel.open(statePath, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -159,6 +159,13 @@ public final class NarFile implements AutoCloseable {
         }
         return claimed;
     }
+
+    /**
+     * Files up to this size keep no piece state (the {@code .pieces} file): after a crash they are
+     * fetched again whole. Creating, closing and unlinking that file are metadata writes that wait
+     * for the disk's journal (milliseconds while Nix commits its store) on every small download.
+     */
+    static final long RESUME_ABOVE = 1 << 20;
 
     public synchronized long pieceLength() { return pieceLength; }
     public synchronized int pieceCount() { return pieceCount; }
@@ -381,7 +388,7 @@ public final class NarFile implements AutoCloseable {
             }
             // outside the monitor: closing and unlinking can wait for the disk (see channel())
             if (state != null) state.close();
-            Files.deleteIfExists(statePath);
+            if (size > RESUME_ABOVE) Files.deleteIfExists(statePath); // small files never have one
             cache.completed(this);
             var hook = cache.afterCompleted;
             if (hook != null) hook.accept(this);
