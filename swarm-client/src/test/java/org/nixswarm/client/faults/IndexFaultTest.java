@@ -49,6 +49,12 @@ class IndexFaultTest {
     void start() throws Exception {
         wm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         wm.start();
+        // Jetty's first answer can take longer than the lookups' 500 ms on a loaded machine: one
+        // admin request first, so the timeouts below measure faults, not a cold server
+        wm.getStubMappings();
+        var warm = (java.net.HttpURLConnection) java.net.URI.create(wm.baseUrl() + "/__admin/mappings").toURL().openConnection();
+        warm.getInputStream().readAllBytes();
+        warm.disconnect();
         b = new TestBundle(tmp.resolve("cache"), new long[] {10_000, 20_000, 30_000}, 16384, 5);
     }
 
