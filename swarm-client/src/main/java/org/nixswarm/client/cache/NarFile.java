@@ -456,9 +456,9 @@ public final class NarFile implements AutoCloseable {
     }
 
     private FileChannel channel() throws IOException {
-        // Once open, returned without the monitor: finish() holds it while it updates the state
-        // file, and an unlink waits for the disk's journal (1-18 ms while Nix commits its store):
-        // reads (the stream to Nix, peers' requests) must not wait for that.
+        // Once open, returned without the monitor: writers hold it across file operations, and any
+        // of those can wait for the disk's journal (1-18 ms while Nix commits its store, measured
+        // with an unlink in finish()): reads (the stream to Nix, peers' requests) must not wait.
         FileChannel c = channel;
         return c != null ? c : openChannel();
     }
