@@ -34,11 +34,8 @@ class ClientBench {
         report.append(line).append('\n');
     }
 
-    private static ClientConfig config(Path dir, TestBundle b, String index, Duration race) throws Exception {
-        return ClientConfig.defaults(dir, SubstituterTest.freePort())
-                .withUpstream(b.upstreamUrl(), List.of(b.cacheKeyPublic()))
-                .withIndex(index, b.plannerKeyPublic())
-                .withRaceDelay(race);
+    private static ClientConfig config(Path dir, TestBundle b, String index, Duration raceDelay) throws Exception {
+        return b.clientConfig(dir, index, raceDelay);
     }
 
     /** CPU seconds this JVM used so far (all threads): the cost per byte, less noisy than wall time on a shared machine. */

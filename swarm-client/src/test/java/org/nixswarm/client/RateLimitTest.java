@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nixswarm.client.cache.NarFile;
@@ -24,10 +23,7 @@ class RateLimitTest {
     @TempDir Path tmp;
 
     private ClientConfig config(Path dir, TestBundle b, String index, Duration raceDelay) throws Exception {
-        return ClientConfig.defaults(dir, SubstituterTest.freePort())
-                .withUpstream(b.upstreamUrl(), List.of(b.cacheKeyPublic()))
-                .withIndex(index, b.plannerKeyPublic())
-                .withRaceDelay(raceDelay);
+        return b.clientConfig(dir, index, raceDelay);
     }
 
     private static ClientConfig rates(ClientConfig c, long up, long down) {

@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,15 +24,10 @@ class RefetchAfterEvictionTest {
     void anEvictedFileIsFetchedFromPeersAgain() throws Exception {
         try (TestBundle b = new TestBundle(tmp.resolve("cache"), new long[] {100_000, 100_000, 100_000}, 16384, 31)) {
             String index = b.startIndex();
-            ClientConfig seederConfig = ClientConfig.defaults(tmp.resolve("seeder"), SubstituterTest.freePort())
-                    .withUpstream(b.upstreamUrl(), List.of(b.cacheKeyPublic())).withIndex(index, b.plannerKeyPublic())
-                    .withRaceDelay(Duration.ZERO);
-            try (SwarmClient seeder = new SwarmClient(seederConfig)) {
+            try (SwarmClient seeder = new SwarmClient(b.clientConfig(tmp.resolve("seeder"), index, Duration.ZERO))) {
                 for (int i = 0; i < 3; i++) SwarmTest.fetch(seeder, b.hash(i));
                 b.upstream.stop(); // peers only from here: a download the peers cannot serve never completes
-                ClientConfig cc = ClientConfig.defaults(tmp.resolve("client"), SubstituterTest.freePort())
-                        .withUpstream(b.upstreamUrl(), List.of(b.cacheKeyPublic())).withIndex(index, b.plannerKeyPublic())
-                        .withRaceDelay(Duration.ofSeconds(60)).withCacheSize(250_000);
+                ClientConfig cc = b.clientConfig(tmp.resolve("client"), index, Duration.ofSeconds(60)).withCacheSize(250_000);
                 try (SwarmClient c = new SwarmClient(cc)) {
                     c.swarm().addPeer(new InetSocketAddress("127.0.0.1", seeder.swarm().peerPort()));
                     for (int i = 0; i < 3; i++) SwarmTest.fetch(c, b.hash(i));

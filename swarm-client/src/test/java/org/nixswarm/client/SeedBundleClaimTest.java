@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,10 +27,7 @@ class SeedBundleClaimTest {
     void seedBundleClaimsWhatItDownloadsAndJoinsWhatIsAlreadyClaimed() throws Exception {
         try (TestBundle b = new TestBundle(tmp.resolve("cache"), new long[] {70_000, 120_000, 50_000}, 16384, 21)) {
             String index = b.startIndex();
-            ClientConfig config = ClientConfig.defaults(tmp.resolve("client"), SubstituterTest.freePort())
-                    .withUpstream(b.upstreamUrl(), List.of(b.cacheKeyPublic()))
-                    .withIndex(index, b.plannerKeyPublic())
-                    .withRaceDelay(Duration.ZERO);
+            ClientConfig config = b.clientConfig(tmp.resolve("client"), index, Duration.ZERO);
             try (SwarmClient c = new SwarmClient(config)) {
                 // file 1 is being downloaded already (as by a request from Nix): claimed, no byte yet
                 NarFile other = c.cache().file(b.fileName(1), b.data(1).length, "sha256:" + b.fileName(1).substring(0, 52));

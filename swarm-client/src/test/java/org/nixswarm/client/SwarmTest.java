@@ -23,10 +23,7 @@ class SwarmTest {
     @TempDir Path tmp;
 
     private ClientConfig config(Path dir, TestBundle b, String index, Duration raceDelay) throws Exception {
-        return ClientConfig.defaults(dir, SubstituterTest.freePort())
-                .withUpstream(b.upstreamUrl(), List.of(b.cacheKeyPublic()))
-                .withIndex(index, b.plannerKeyPublic())
-                .withRaceDelay(raceDelay);
+        return b.clientConfig(dir, index, raceDelay);
     }
 
     static NarFile fetch(SwarmClient c, String hash) throws Exception {

@@ -188,6 +188,12 @@ public final class TestBundle implements AutoCloseable {
     }
 
     /** A client of this bundle's index with no upstream: the web seeds and peers are its only sources. */
+    /** A client of this bundle's index and upstream cache (trusting both keys), peers raced for {@code raceDelay}. */
+    public ClientConfig clientConfig(Path dir, String indexUrl, Duration raceDelay) throws IOException {
+        return ClientConfig.defaults(dir, freePort()).withUpstream(upstreamUrl(), java.util.List.of(cacheKeyPublic()))
+                .withIndex(indexUrl, plannerKeyPublic()).withRaceDelay(raceDelay);
+    }
+
     public ClientConfig config(Path dir, String indexUrl) throws IOException {
         return ClientConfig.defaults(dir, freePort()).withIndex(indexUrl, plannerKeyPublic()).withRaceDelay(Duration.ZERO);
     }
