@@ -88,6 +88,15 @@ public final class NarCache implements AutoCloseable {
     // test seam: runs on the finishing thread once completed() has released the lock, before the
     // file's completion future is completed (the window in which the file may already be evicted)
     volatile Consumer<NarFile> afterCompleted;
+    private volatile Consumer<String> onEvicted;
+
+    /**
+     * Told the name of every complete file the cache deletes, under the cache's lock: the listener
+     * must be quick and take no lock of ours (the swarm uses it to stop offering the file's pieces).
+     */
+    public void onEvicted(Consumer<String> listener) {
+        this.onEvicted = listener;
+    }
     // test seam: runs on the failing thread once the cache hands out a new object for the failed
     // file's name (a new download of the same name may start from here on)
     volatile Consumer<NarFile> afterDropped;
@@ -541,6 +550,14 @@ public final class NarCache implements AutoCloseable {
             Files.deleteIfExists(narDir().resolve(name));
         } catch (IOException e) {
             LOG.warn("cannot delete {}: {}", name, e.getMessage());
+        }
+        Consumer<String> l = onEvicted;
+        if (l != null) {
+            try {
+                l.accept(name);
+            } catch (RuntimeException e) {
+                LOG.warn("after evicting {}: {}", name, e.toString());
+            }
         }
     }
 

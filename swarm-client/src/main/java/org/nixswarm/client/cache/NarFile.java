@@ -167,6 +167,9 @@ public final class NarFile implements AutoCloseable {
      */
     static final long RESUME_ABOVE = 1 << 20;
 
+    /** Evicted, failed or shut down: this object will never be read or completed again. */
+    public boolean isClosed() { return closed; }
+
     public synchronized long pieceLength() { return pieceLength; }
     public synchronized int pieceCount() { return pieceCount; }
     public synchronized boolean hasPiece(int rel) { return isComplete() || done.get(rel); }

@@ -213,6 +213,46 @@ public final class BundleSession implements AutoCloseable {
         });
     }
 
+    /**
+     * {@code fileName} left the cache: Bt must stop counting its pieces as ours, so that a peer
+     * asking for them is refused (a read of the deleted file would fail while the Piece is being
+     * sent, and Bt closes that connection, with whatever else the peer was fetching from us).
+     * Runs under the cache's lock: only Bt's own bitfield and block-set locks are taken.
+     */
+    void forgetEvicted(String fileName) {
+        Integer idx = entryByName().get(fileName);
+        LocalBitfield bf = bitfield;
+        TorrentId id = torrentId();
+        if (idx == null || bf == null || id == null) return;
+        NarFile now = files.get(idx);
+        if (now != null && !now.isClosed()) return; // downloading again (its pieces are marked as they verify)
+        BundleLayout.Entry e = layout.entry(idx);
+        if (e.pad() || !layout.isolated(e)) return;
+        BitSet gone = new BitSet();
+        for (int p = layout.firstPiece(e); p < layout.endPiece(e); p++) if (bf.isVerified(p)) gone.set(p);
+        if (!gone.isEmpty()) swarm.forgetPieces(id, bf, gone);
+    }
+
+    /** Whether Bt offers every piece of {@code e} to peers. */
+    public boolean offers(BundleLayout.Entry e) {
+        LocalBitfield bf = bitfield;
+        if (bf == null) return false;
+        for (int p = layout.firstPiece(e); p < layout.endPiece(e); p++) if (!bf.isVerified(p)) return false;
+        return true;
+    }
+
+    private volatile Map<String, Integer> entryByName;
+
+    private Map<String, Integer> entryByName() {
+        Map<String, Integer> m = entryByName;
+        if (m == null) {
+            Map<String, Integer> built = new java.util.HashMap<>();
+            for (BundleLayout.Entry e : layout.entries()) if (!e.pad()) built.put(e.fileName(), e.index());
+            entryByName = m = Map.copyOf(built);
+        }
+        return m;
+    }
+
     BitSet wantedPieces() {
         synchronized (wanted) {
             return (BitSet) wanted.clone();

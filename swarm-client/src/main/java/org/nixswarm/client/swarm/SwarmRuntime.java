@@ -55,6 +55,7 @@ public final class SwarmRuntime implements AutoCloseable {
         this.upload = new TokenBucket(options.maxUploadBytesPerSecond());
         this.download = new TokenBucket(options.maxDownloadBytesPerSecond());
         this.receivedBlocks = new ReceivedBlocks(download);
+        cache.onEvicted(this::forgetFile);
         if (dhtPeers != null) {
             dhtPeers.handPeersOnlyWhen(this::wanting);
         }
@@ -210,6 +211,11 @@ public final class SwarmRuntime implements AutoCloseable {
             }
         }
         return new AnnounceStats.Transfer(up, down, left);
+    }
+
+    /** A file left the cache: no session offers its pieces to peers any more. */
+    private void forgetFile(String fileName) {
+        for (BundleSession s : sessions.values()) s.forgetEvicted(fileName);
     }
 
     /** Takes {@code pieces} (of a file no longer held) out of Bt's bitfield, so that peers are asked for them again. */
