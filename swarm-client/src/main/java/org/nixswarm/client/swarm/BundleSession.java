@@ -30,6 +30,8 @@ public final class BundleSession implements AutoCloseable {
     private final NarCache cache;
     private final Map<Integer, NarFile> files = new ConcurrentHashMap<>();
     private final int[] entryOfPiece;
+    // file name -> entry index, for the files pieces map to (not pads, not files sharing a piece)
+    private final Map<String, Integer> entryByName;
     private final BitSet wanted = new BitSet();
     private final AtomicLong peerBytes = new AtomicLong();
     private volatile LocalBitfield bitfield;
@@ -46,10 +48,13 @@ public final class BundleSession implements AutoCloseable {
         this.cache = cache;
         this.entryOfPiece = new int[layout.pieceCount()];
         Arrays.fill(entryOfPiece, -1);
+        Map<String, Integer> byName = new java.util.HashMap<>();
         for (BundleLayout.Entry e : layout.entries()) {
             if (e.pad() || e.size() == 0 || !layout.isolated(e)) continue;
+            byName.put(e.fileName(), e.index());
             for (int p = layout.firstPiece(e); p < layout.endPiece(e); p++) entryOfPiece[p] = e.index();
         }
+        this.entryByName = Map.copyOf(byName);
     }
 
     public BundleLayout layout() { return layout; }
@@ -220,14 +225,13 @@ public final class BundleSession implements AutoCloseable {
      * Runs under the cache's lock: only Bt's own bitfield and block-set locks are taken.
      */
     void forgetEvicted(String fileName) {
-        Integer idx = entryByName().get(fileName);
+        Integer idx = entryByName.get(fileName);
         LocalBitfield bf = bitfield;
         TorrentId id = torrentId();
         if (idx == null || bf == null || id == null) return;
         NarFile now = files.get(idx);
         if (now != null && !now.isClosed()) return; // downloading again (its pieces are marked as they verify)
         BundleLayout.Entry e = layout.entry(idx);
-        if (e.pad() || !layout.isolated(e)) return;
         BitSet gone = new BitSet();
         for (int p = layout.firstPiece(e); p < layout.endPiece(e); p++) if (bf.isVerified(p)) gone.set(p);
         if (!gone.isEmpty()) swarm.forgetPieces(id, bf, gone);
@@ -239,18 +243,6 @@ public final class BundleSession implements AutoCloseable {
         if (bf == null) return false;
         for (int p = layout.firstPiece(e); p < layout.endPiece(e); p++) if (!bf.isVerified(p)) return false;
         return true;
-    }
-
-    private volatile Map<String, Integer> entryByName;
-
-    private Map<String, Integer> entryByName() {
-        Map<String, Integer> m = entryByName;
-        if (m == null) {
-            Map<String, Integer> built = new java.util.HashMap<>();
-            for (BundleLayout.Entry e : layout.entries()) if (!e.pad()) built.put(e.fileName(), e.index());
-            entryByName = m = Map.copyOf(built);
-        }
-        return m;
     }
 
     BitSet wantedPieces() {

@@ -140,7 +140,7 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
     /** One message per connection and pass, as Bt does: a busy peer does not starve the others. */
     private int send() {
         int n = 0;
-        boolean uploadDebt = !upload.unlimited() && upload.nanosUntilAvailable() > 0;
+        boolean uploadDebt = upload.nanosUntilAvailable() > 0;
         for (Map.Entry<ConnectionKey, Supplier<Message>> e : suppliers.entrySet()) {
             PeerConnection c = ready(suppliers, e);
             Held h = held.get(e.getKey());
@@ -170,7 +170,7 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
             n++;
             if (m instanceof Piece p) {
                 upload.charge(p.getLength());
-                uploadDebt = !upload.unlimited() && upload.nanosUntilAvailable() > 0;
+                uploadDebt = upload.nanosUntilAvailable() > 0;
             }
             try {
                 c.postMessage(m);

@@ -41,8 +41,8 @@ final class ReceivedBlocks implements IBufferedPieceRegistry {
      * {@code download} is the {@code --max-download} budget. It is charged here as blocks come off
      * the network (taken only at the write, it would not slow the network: blocks do not pin the
      * receive buffer, and a throttled client would queue the whole download in memory). Charged,
-     * never waited for: this runs on the message dispatcher's thread, which must keep moving every
-     * other peer's messages. {@link SelectingReceiver} stops reading the connections that deliver
+     * never waited for: this runs on the thread that reads every peer's socket, which must keep
+     * reading the others; {@link SelectingReceiver} stops reading only the connections that deliver
      * blocks while the budget is in debt.
      */
     ReceivedBlocks(TokenBucket download) {

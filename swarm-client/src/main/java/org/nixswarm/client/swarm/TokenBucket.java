@@ -24,13 +24,8 @@ public final class TokenBucket {
 
     /** Charges the bytes and sleeps until they fit in the rate. */
     public void take(long bytes) {
-        if (rate <= 0 || bytes <= 0) return;
-        long waitNanos;
-        synchronized (this) {
-            refill(System.nanoTime());
-            tokens -= bytes;
-            waitNanos = debtNanos();
-        }
+        charge(bytes);
+        long waitNanos = nanosUntilAvailable();
         if (waitNanos > 0) {
             try {
                 Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
