@@ -80,6 +80,29 @@ public final class MagnetIndex {
         return out;
     }
 
+    /**
+     * The index.jsonl lines of a bundle's files, in the bundle's order, or empty when no plan has
+     * the bundle. Read from the segment of the plan that lists it, so every line is for this
+     * bundle (a later plan may place a path again elsewhere; {@link #lookup} answers that one).
+     */
+    public Optional<List<byte[]>> bundleEntries(InfoHash infohash) {
+        for (LoadedPlan p : plans) {
+            byte[] keys = p.manifest().bundleKeys().get(infohash);
+            if (keys == null) continue;
+            Segment s = p.segment();
+            List<byte[]> out = new ArrayList<>(keys.length / 20);
+            byte[] key = new byte[20];
+            for (int off = 0; off < keys.length; off += 20) {
+                System.arraycopy(keys, off, key, 0, 20);
+                int i = s.find(key);
+                // a path the plan's index.jsonl lacks (its entry was rejected at load) is left out
+                if (i >= 0) out.add(s.record(i));
+            }
+            return Optional.of(out);
+        }
+        return Optional.empty();
+    }
+
     public Optional<Path> torrent(InfoHash infohash) {
         return Optional.ofNullable(torrents.get(infohash));
     }

@@ -132,6 +132,28 @@ class HttpApiTest {
     }
 
     @Test
+    void bundleEntriesAreEveryFileOfTheBundleInTorrentOrder() throws Exception {
+        clock.addAndGet(3_600_000_000_000L); // full buckets: this test makes two failed lookups
+        Torrent t = plan.bundles().get(2);
+        HttpResponse<byte[]> r = get("/v1/bundle/" + t.infoHash().hex() + "/entries");
+        assertEquals(200, r.statusCode());
+        assertEquals("application/x-ndjson", r.headers().firstValue("content-type").orElseThrow());
+        List<String> want = plan.entries().stream().filter(e -> e.infohash().equals(t.infoHash()))
+                .sorted(java.util.Comparator.comparingInt(IndexEntry::fileIndex)).map(IndexEntry::toJsonLine).toList();
+        assertEquals(100, want.size());
+        assertEquals(want, new String(r.body()).lines().toList());
+        // the same bytes the prefix and path lookups serve: each line verifies on its own
+        for (String line : new String(r.body()).lines().toList()) {
+            assertTrue(IndexEntry.parse(line).verify(TestPlan.PLANNER.publicKey()), line);
+        }
+        assertEquals(404, get("/v1/bundle/" + "ab".repeat(20) + "/entries").statusCode());
+        HttpResponse<byte[]> bad = get("/v1/bundle/xyz/entries");
+        assertEquals(400, bad.statusCode());
+        assertTrue(new String(bad.body()).startsWith("not an infohash"), new String(bad.body()));
+        assertEquals(1, metric("nixswarm_index_requests_total{endpoint=\"bundle-entries\",status=\"200\"}"));
+    }
+
+    @Test
     void failedLookupsAreRateLimitedPerAddressWithRetryAfter() throws Exception {
         clock.addAndGet(3_600_000_000_000L); // a fresh hour: every bucket full again
         long limitedBefore = metric("nixswarm_index_rate_limited_total");

@@ -141,4 +141,16 @@ class PlanLoaderTest {
                 new PlanLoader(tmp.resolve("store"), Optional.empty(), 1).load(tmp.resolve("nothing")));
         assertTrue(e.getMessage().contains("manifest.json"), e.getMessage());
     }
+
+    @Test
+    void aManifestFileWithABadStoreHashNamesTheField() throws Exception {
+        TestPlan.Written plan = TestPlan.write(tmp.resolve("plan-bad-hash"), 4, 2, 5, "g");
+        Path m = plan.dir().resolve("manifest.json");
+        String good = plan.entries().get(0).storeHash();
+        Files.writeString(m, Files.readString(m).replace(good, "not-a-hash-" + good.substring(11)));
+        IndexException e = assertThrows(IndexException.class, () ->
+                new PlanLoader(tmp.resolve("store"), Optional.empty(), 1).load(plan.dir()));
+        assertTrue(e.getMessage().matches("(?s).*bundles\\[\\d]\\.files\\[\\d]\\.storeHash is not a store path hash: 'not-a-hash-.*"),
+                e.getMessage());
+    }
 }

@@ -92,6 +92,7 @@ final class IndexRequestHandler extends ChannelInboundHandlerAdapter {
                 case PATH, NARINFO -> lookup(ctx, req, client, route);
                 case PREFIX -> prefix(ctx, req, client, route);
                 case BUNDLE -> bundle(ctx, req, client, route);
+                case BUNDLE_ENTRIES -> bundleEntries(ctx, req, client, route);
                 case METRICS -> send(ctx, req, "metrics", response(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
                         metrics.render().getBytes(StandardCharsets.UTF_8)));
                 case CACHE_INFO -> send(ctx, req, "cache-info", response(HttpResponseStatus.OK, "text/plain; charset=utf-8", CACHE_INFO));
@@ -164,6 +165,10 @@ final class IndexRequestHandler extends ChannelInboundHandlerAdapter {
         }
         List<byte[]> lines = index.prefix(route.key(), route.bits());
         prefixLimiter.served(client, lines.size());
+        send(ctx, req, "prefix", response(HttpResponseStatus.OK, "application/x-ndjson", lines(ctx, lines)));
+    }
+
+    private static ByteBuf lines(ChannelHandlerContext ctx, List<byte[]> lines) {
         int size = 0;
         for (byte[] l : lines) size += l.length + 1;
         ByteBuf buf = ctx.alloc().buffer(Math.max(size, 1));
@@ -171,7 +176,31 @@ final class IndexRequestHandler extends ChannelInboundHandlerAdapter {
             buf.writeBytes(l);
             buf.writeByte('\n');
         }
-        send(ctx, req, "prefix", response(HttpResponseStatus.OK, "application/x-ndjson", buf));
+        return buf;
+    }
+
+    /**
+     * A bundle's directory: the entries of all its files, so a client that fetches one path of a
+     * closure resolves the rest of the bundle without a lookup each. Spends the same per-client
+     * entry budget as prefix answers (both enumerate the public index).
+     */
+    private void bundleEntries(ChannelHandlerContext ctx, HttpRequest req, InetAddress client, Route route) {
+        String endpoint = "bundle-entries";
+        if (limited(ctx, req, client, endpoint)) return;
+        if (limited(ctx, req, client, endpoint, prefixLimiter.retryAfterSeconds(client), "prefix entries")) return;
+        if (route.bad()) {
+            limiter.failed(client);
+            send(ctx, req, endpoint, text(HttpResponseStatus.BAD_REQUEST, route.error() + "\n"));
+            return;
+        }
+        Optional<List<byte[]>> lines = index.bundleEntries(route.infohash());
+        if (lines.isEmpty()) {
+            limiter.failed(client);
+            send(ctx, req, endpoint, text(HttpResponseStatus.NOT_FOUND, "unknown bundle " + route.infohash().hex() + "\n"));
+            return;
+        }
+        prefixLimiter.served(client, lines.get().size());
+        send(ctx, req, endpoint, response(HttpResponseStatus.OK, "application/x-ndjson", lines(ctx, lines.get())));
     }
 
     private void bundle(ChannelHandlerContext ctx, HttpRequest req, InetAddress client, Route route) throws IOException {

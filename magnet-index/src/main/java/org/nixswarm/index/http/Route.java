@@ -10,18 +10,19 @@ import org.nixswarm.core.torrent.InfoHash;
  * endpoint, and its argument decoded, or why the argument is bad. Pure, so the router is fuzzed
  * without a server ({@code RouteFuzzTest}).
  *
- * @param endpoint the metrics label: path, narinfo, prefix, bundle, metrics, cache-info or other
+ * @param endpoint the metrics label: path, narinfo, prefix, bundle, bundle-entries, metrics, cache-info or other
  * @param key the 20-byte store-path hash (path, narinfo) or the zero-padded prefix (prefix)
  * @param bits the prefix length in bits (prefix)
- * @param infohash the bundle (bundle)
+ * @param infohash the bundle (bundle, bundle-entries)
  * @param error why the argument is not acceptable (then 400), or null
  */
 record Route(Kind kind, String endpoint, byte[] key, int bits, InfoHash infohash, String error) {
-    enum Kind { PATH, NARINFO, PREFIX, BUNDLE, METRICS, CACHE_INFO, UNKNOWN }
+    enum Kind { PATH, NARINFO, PREFIX, BUNDLE, BUNDLE_ENTRIES, METRICS, CACHE_INFO, UNKNOWN }
 
     private static final String PATH = "/v1/path/";
     private static final String PREFIX = "/v1/prefix/";
     private static final String BUNDLE = "/v1/bundle/";
+    private static final String ENTRIES = "/entries";
     private static final String NARINFO = ".narinfo";
     private static final int HASH_CHARS = 32;
     /** Longest argument echoed back in an error (the request line may be up to 4 KB). */
@@ -69,11 +70,16 @@ record Route(Kind kind, String endpoint, byte[] key, int bits, InfoHash infohash
         return new Route(Kind.PREFIX, "prefix", prefix, hex.length() * 4, null, null);
     }
 
-    private static Route bundle(String hex) {
+    /** {@code <infohash>} (the torrent) or {@code <infohash>/entries} (the bundle's directory). */
+    private static Route bundle(String arg) {
+        boolean entries = arg.endsWith(ENTRIES);
+        Kind kind = entries ? Kind.BUNDLE_ENTRIES : Kind.BUNDLE;
+        String endpoint = entries ? "bundle-entries" : "bundle";
+        String hex = entries ? arg.substring(0, arg.length() - ENTRIES.length()) : arg;
         try {
-            return new Route(Kind.BUNDLE, "bundle", null, 0, InfoHash.parse(hex), null);
+            return new Route(kind, endpoint, null, 0, InfoHash.parse(hex), null);
         } catch (FormatException | IllegalArgumentException e) {
-            return new Route(Kind.BUNDLE, "bundle", null, 0, null, "not an infohash (40 hex digits): " + echo(hex));
+            return new Route(kind, endpoint, null, 0, null, "not an infohash (40 hex digits): " + echo(hex));
         }
     }
 

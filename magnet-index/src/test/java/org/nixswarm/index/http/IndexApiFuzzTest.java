@@ -94,7 +94,7 @@ class IndexApiFuzzTest {
                     assertEquals(0, (r.key()[b / 8] >> (7 - b % 8)) & 1, "bit " + b + " set past the prefix");
                 }
             }
-            case BUNDLE -> assertNotNull(r.infohash());
+            case BUNDLE, BUNDLE_ENTRIES -> assertNotNull(r.infohash());
             case METRICS, CACHE_INFO -> assertNull(r.key());
             default -> throw new AssertionError("an accepted route of kind " + r.kind());
         }
