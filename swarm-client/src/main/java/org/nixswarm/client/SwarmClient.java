@@ -278,6 +278,8 @@ public final class SwarmClient implements AutoCloseable {
         persist(() -> cache.putSidecar(storeHash, ENTRY_SUFFIX, writeEntry(entry)));
         remember(r);
         warm(r);
+        // the rest of the bundle (most of a closure) then resolves without a lookup each
+        if (index != null && !closing) index.learnBundle(entry.infohash().hex(), workers);
         return r;
     }
 

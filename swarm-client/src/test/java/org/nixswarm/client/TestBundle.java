@@ -144,6 +144,19 @@ public final class TestBundle implements AutoCloseable {
      * The entries under a prefix as JSON, built once per entry filter: like the real index, which
      * answers from lines rendered and signed ahead, a lookup costs no signing here.
      */
+    /** Prefix lookups and bundle-directory requests the index has answered (or refused). */
+    public final java.util.concurrent.atomic.AtomicInteger prefixRequests = new java.util.concurrent.atomic.AtomicInteger();
+    public final java.util.concurrent.atomic.AtomicInteger directoryRequests = new java.util.concurrent.atomic.AtomicInteger();
+    /** False: the index predates {@code /v1/bundle/<ih>/entries} and answers it 404. */
+    public volatile boolean servesDirectory = true;
+
+    /** The bundle's directory: every entry, one JSON line each, through the same filter as prefix answers. */
+    private byte[] directoryAnswer() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < narinfos.size(); i++) sb.append(entryFilter.apply(entry(i))).append('\n');
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     private byte[] prefixAnswer(String prefix) throws Exception {
         UnaryOperator<ObjectNode> f = entryFilter;
         Answer a = answers.get(prefix);
@@ -166,7 +179,11 @@ public final class TestBundle implements AutoCloseable {
             byte[] body = null;
             try {
                 if (p.startsWith("/v1/prefix/")) {
+                    prefixRequests.incrementAndGet();
                     body = prefixAnswer(p.substring(11));
+                } else if (p.equals("/v1/bundle/" + infohash() + "/entries")) {
+                    directoryRequests.incrementAndGet();
+                    if (servesDirectory) body = directoryAnswer();
                 } else if (p.equals("/v1/bundle/" + infohash())) {
                     body = servedTorrent;
                 }

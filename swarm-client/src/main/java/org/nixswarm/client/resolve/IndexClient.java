@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * hash ({@code GET /v1/prefix/<4 hex>}, the hex of the first two of the 20 hash bytes), so the
  * server learns only which of 65,536 buckets was asked for; bundles come from
  * {@code GET /v1/bundle/<infohash>}. Every entry must carry the planner's signature.
+ *
+ * <p>A bundle's directory ({@code GET /v1/bundle/<infohash>/entries}, fetched by
+ * {@link #learnBundle} once a path of the bundle resolved) answers later lookups of its other
+ * paths without a round trip: Nix asks for a closure, and the planner put closures together.
  */
 public final class IndexClient {
     private static final Logger LOG = LoggerFactory.getLogger(IndexClient.class);
@@ -36,6 +40,14 @@ public final class IndexClient {
     private final Duration timeout;
     private final Duration prefixTtl;
     private final Map<String, Cached> prefixCache = new ConcurrentHashMap<>();
+    /** Bundle directories by infohash, least recently fetched first; bounded by {@link #DIRECTORY_ENTRIES}. */
+    private final Map<String, Cached> directories = new java.util.LinkedHashMap<>();
+    /** Bundles whose directory is being fetched, or failed lately (retried after {@link #DIRECTORY_RETRY}). */
+    private final Map<String, Long> directoryAttempts = new ConcurrentHashMap<>();
+    /** Entries kept from bundle directories, all bundles together (about 1.5 KB each in memory). */
+    static final int DIRECTORY_ENTRIES = 16_384;
+    private static final Duration DIRECTORY_TTL = Duration.ofHours(1);
+    private static final Duration DIRECTORY_RETRY = Duration.ofMinutes(10);
 
     /**
      * Values: the raw JSON of an entry (or its {@link Duplicates}) until first asked for, then its
@@ -65,12 +77,75 @@ public final class IndexClient {
         String prefix = prefixOf(storeHash);
         Cached c = prefixCache.get(prefix);
         if (c == null || c.expires < System.nanoTime()) {
+            // a directory knows only its bundle's paths: a miss there still asks the index
+            Optional<IndexEntry> known = fromDirectories(storeHash);
+            if (known.isPresent()) return known;
             c = new Cached(System.nanoTime() + prefixTtl.toNanos(), fetchPrefix(prefix));
             prefixCache.put(prefix, c);
         }
-        Object e = c.entries.computeIfPresent(storeHash, (h, v) -> v instanceof JsonNode n ? checked(prefix, n)
-                : v instanceof Duplicates d ? checkedFirst(prefix, h, d.nodes()) : v);
+        return verified(c, "prefix " + prefix, storeHash);
+    }
+
+    private Optional<IndexEntry> verified(Cached c, String source, String storeHash) {
+        Object e = c.entries.computeIfPresent(storeHash, (h, v) -> v instanceof JsonNode n ? checked(source, n)
+                : v instanceof Duplicates d ? checkedFirst(source, h, d.nodes()) : v);
         return e instanceof IndexEntry ie ? Optional.of(ie) : Optional.empty();
+    }
+
+    private Optional<IndexEntry> fromDirectories(String storeHash) {
+        List<Map.Entry<String, Cached>> fresh = new ArrayList<>();
+        long now = System.nanoTime();
+        synchronized (directories) {
+            directories.values().removeIf(d -> d.expires < now);
+            for (Map.Entry<String, Cached> d : directories.entrySet()) {
+                if (d.getValue().entries.containsKey(storeHash)) fresh.add(d);
+            }
+        }
+        for (Map.Entry<String, Cached> d : fresh) {
+            Optional<IndexEntry> e = verified(d.getValue(), "bundle " + d.getKey(), storeHash);
+            if (e.isPresent()) return e;
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Fetches the directory of bundle {@code infohash} on {@code executor}, unless it is known,
+     * being fetched, or failed in the last ten minutes. An index without the endpoint (404) or
+     * a failure only means lookups go on by prefix.
+     */
+    public void learnBundle(String infohash, java.util.concurrent.Executor executor) {
+        synchronized (directories) {
+            Cached known = directories.get(infohash);
+            if (known != null && known.expires > System.nanoTime()) return;
+        }
+        long now = System.nanoTime();
+        Long last = directoryAttempts.get(infohash);
+        if (last != null && now - last < DIRECTORY_RETRY.toNanos()) return;
+        if (!(last == null ? directoryAttempts.putIfAbsent(infohash, now) == null : directoryAttempts.replace(infohash, last, now))) {
+            return; // another lookup is on it
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    Map<String, Object> entries = fetchEntries("v1/bundle/" + infohash + "/entries", "bundle " + infohash);
+                    if (entries.isEmpty() || entries.size() > DIRECTORY_ENTRIES) return; // too big to keep: per path, as before
+                    synchronized (directories) {
+                        directories.remove(infohash);
+                        directories.put(infohash, new Cached(System.nanoTime() + DIRECTORY_TTL.toNanos(), entries));
+                        int total = directories.values().stream().mapToInt(d -> d.entries.size()).sum();
+                        for (var it = directories.values().iterator(); total > DIRECTORY_ENTRIES && it.hasNext(); ) {
+                            total -= it.next().entries.size();
+                            it.remove();
+                        }
+                    }
+                    directoryAttempts.remove(infohash);
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("directory of bundle {}: {}", infohash, e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            directoryAttempts.remove(infohash); // shutting down
+        }
     }
 
     /**
@@ -79,14 +154,19 @@ public final class IndexClient {
      * {@link #checked}), about 0.1 ms instead of 15 ms for all.
      */
     private Map<String, Object> fetchPrefix(String prefix) throws IOException {
-        BlockingGet.Response r = get("v1/prefix/" + prefix);
+        return fetchEntries("v1/prefix/" + prefix, "prefix " + prefix);
+    }
+
+    /** An answer of entries (prefix or bundle directory) by store hash, unchecked; empty on 404. */
+    private Map<String, Object> fetchEntries(String path, String source) throws IOException {
+        BlockingGet.Response r = get(path);
         Map<String, Object> out = new ConcurrentHashMap<>();
         if (r.status() == 404) return out;
-        if (r.status() != 200) throw new IOException("index " + base + "v1/prefix/" + prefix + ": HTTP " + r.status());
+        if (r.status() != 200) throw new IOException("index " + base + path + ": HTTP " + r.status());
         for (JsonNode n : entries(r.body())) {
             JsonNode h = n.get("storeHash");
             if (h == null || !h.isTextual()) {
-                LOG.warn("index prefix {}: entry without a storeHash ignored", prefix);
+                LOG.warn("index {}: entry without a storeHash ignored", source);
                 continue;
             }
             // the same hash twice (a republished entry, or a forged one beside the real one): all
@@ -106,33 +186,33 @@ public final class IndexClient {
     private record Duplicates(List<JsonNode> nodes) {}
 
     /** The first of several entries for one hash that is well-formed and signed; the others are logged. */
-    private Object checkedFirst(String prefix, String storeHash, List<JsonNode> nodes) {
+    private Object checkedFirst(String source, String storeHash, List<JsonNode> nodes) {
         Object chosen = REFUSED;
         int bad = 0;
         for (JsonNode n : nodes) {
-            Object c = checked(prefix, n);
+            Object c = checked(source, n);
             if (c == REFUSED) bad++;
             else if (chosen == REFUSED) chosen = c;
-            else if (!c.equals(chosen)) LOG.warn("index prefix {}: two valid entries for {} differ; using the first", prefix, storeHash);
+            else if (!c.equals(chosen)) LOG.warn("index {}: two valid entries for {} differ; using the first", source, storeHash);
         }
         if (bad > 0) {
-            LOG.warn("index prefix {}: {} of {} entries for {} refused{}", prefix, bad, nodes.size(), storeHash,
+            LOG.warn("index {}: {} of {} entries for {} refused{}", source, bad, nodes.size(), storeHash,
                     chosen == REFUSED ? "; none left" : "; using one that verifies");
         }
         return chosen;
     }
 
     /** The entry parsed and its planner signature checked; {@link #REFUSED} (remembered) if either fails. */
-    private Object checked(String prefix, JsonNode n) {
+    private Object checked(String source, JsonNode n) {
         IndexEntry e;
         try {
             e = fromJson(n);
         } catch (RuntimeException ex) {
-            LOG.warn("index prefix {}: malformed entry for {} ignored: {}", prefix, n.get("storeHash").asText(), ex.getMessage());
+            LOG.warn("index {}: malformed entry for {} ignored: {}", source, n.get("storeHash").asText(), ex.getMessage());
             return REFUSED;
         }
         if (!e.storeHash().equals(n.get("storeHash").asText())) {
-            LOG.warn("index prefix {}: entry filed under {} is for {}; ignored", prefix, n.get("storeHash").asText(), e.storePath());
+            LOG.warn("index {}: entry filed under {} is for {}; ignored", source, n.get("storeHash").asText(), e.storePath());
             return REFUSED;
         }
         if (!IndexEntries.signedBy(e, keys)) {

@@ -1,0 +1,92 @@
+package org.nixswarm.client.resolve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nixswarm.client.TestBundle;
+import org.nixswarm.core.index.IndexEntry;
+import org.nixswarm.core.sign.PublicKey;
+
+/**
+ * A bundle's directory ({@code /v1/bundle/<ih>/entries}) resolves the bundle's other paths without
+ * a lookup each, with every entry checked as a prefix answer's would be, and never stands in for
+ * the index's word on a path it does not list.
+ */
+class BundleDirectoryTest {
+    @TempDir Path tmp;
+    private TestBundle b;
+    private IndexClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        b = new TestBundle(tmp.resolve("cache"), new long[] {10_000, 20_000, 30_000, 15_000, 5_000, 25_000}, 16384, 17);
+        client = new IndexClient(b.startIndex(), List.of(PublicKey.parse(b.plannerKeyPublic())), Duration.ofSeconds(5),
+                Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void stop() {
+        b.close();
+    }
+
+    @Test
+    void theBundlesOtherPathsResolveWithoutALookupEach() throws Exception {
+        IndexEntry first = client.lookup(b.hash(0)).orElseThrow();
+        assertEquals(1, b.prefixRequests.get());
+        client.learnBundle(first.infohash().hex(), Runnable::run);
+        assertEquals(1, b.directoryRequests.get());
+        for (int i = 1; i < 6; i++) {
+            IndexEntry e = client.lookup(b.hash(i)).orElseThrow();
+            assertEquals(b.hash(i), e.storeHash());
+            assertEquals("nar/" + b.fileName(i), e.filePath());
+            assertEquals(b.entry(i).get("sig").asText(), e.sig()); // the planner's own entry
+        }
+        assertEquals(1, b.prefixRequests.get(), "no lookup for the bundle's other paths");
+        client.learnBundle(first.infohash().hex(), Runnable::run);
+        assertEquals(1, b.directoryRequests.get(), "a known directory is not fetched again");
+    }
+
+    @Test
+    void aPathTheDirectoryDoesNotListIsStillAskedOfTheIndex() throws Exception {
+        client.learnBundle(b.infohash(), Runnable::run);
+        String stranger = "0".repeat(31) + "1";
+        assertEquals(Optional.empty(), client.lookup(stranger));
+        assertEquals(1, b.prefixRequests.get(), "the index, not the directory, says a path is in no bundle");
+    }
+
+    @Test
+    void aForgedDirectoryEntryIsRefusedAndTheIndexAnswersForIt() throws Exception {
+        UnaryOperator<com.fasterxml.jackson.databind.node.ObjectNode> forge =
+                n -> n.get("storeHash").asText().equals(b.hash(2)) ? n.put("fileSize", 1) : n;
+        b.entryFilter = forge;
+        client.learnBundle(b.infohash(), Runnable::run);
+        b.entryFilter = UnaryOperator.identity();
+        // the forged one is refused (its signature no longer covers it) and the prefix answer serves
+        IndexEntry e = client.lookup(b.hash(2)).orElseThrow();
+        assertEquals(30_000, e.fileSize());
+        assertEquals(1, b.prefixRequests.get());
+        // the genuine ones of the same directory still serve
+        assertEquals(b.hash(3), client.lookup(b.hash(3)).orElseThrow().storeHash());
+        assertEquals(1, b.prefixRequests.get(), "entry 3 came from the directory (or the prefix answer already had)");
+    }
+
+    @Test
+    void anIndexWithoutDirectoriesIsAskedByPrefixAndNotAskedForTheDirectoryAgainAtOnce() throws Exception {
+        b.servesDirectory = false;
+        client.learnBundle(b.infohash(), Runnable::run);
+        assertEquals(1, b.directoryRequests.get());
+        for (int i = 0; i < 6; i++) assertEquals(b.hash(i), client.lookup(b.hash(i)).orElseThrow().storeHash());
+        long prefixes = java.util.stream.IntStream.range(0, 6).mapToObj(i -> IndexClient.prefixOf(b.hash(i))).distinct().count();
+        assertEquals(prefixes, b.prefixRequests.get(), "one lookup per prefix, as without directories");
+        client.learnBundle(b.infohash(), Runnable::run);
+        assertEquals(1, b.directoryRequests.get(), "retried only after a while");
+    }
+}
