@@ -18,6 +18,8 @@ final class PieceVerifier implements ChunkVerifier {
     public boolean verify(List<ChunkDescriptor> chunks, LocalBitfield bitfield) {
         BundleSession s = chunks.isEmpty() ? null : sessionOf(chunks.get(0));
         if (s == null) return false;
+        // Bt has just built the pieces: their pad blocks need never be asked of a peer
+        for (ChunkDescriptor c : chunks) PadBlocks.mark(c);
         return s.initialVerify(bitfield);
     }
 

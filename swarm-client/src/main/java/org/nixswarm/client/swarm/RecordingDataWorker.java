@@ -24,9 +24,12 @@ final class RecordingDataWorker implements DataWorker {
     private final ReceivedBlocks blocks;
     private final Wakeup dispatcher;
     private final ImmediateBlockReads reads;
+    private final bt.torrent.TorrentRegistry registry;
 
-    RecordingDataWorker(DataWorker delegate, ImmediateBlockReads reads, BanAgent bans, ReceivedBlocks blocks, Wakeup dispatcher) {
+    RecordingDataWorker(DataWorker delegate, ImmediateBlockReads reads, BanAgent bans, ReceivedBlocks blocks, Wakeup dispatcher,
+            bt.torrent.TorrentRegistry registry) {
         this.delegate = delegate;
+        this.registry = registry;
         this.reads = reads;
         this.bans = bans;
         this.blocks = blocks;
@@ -58,7 +61,16 @@ final class RecordingDataWorker implements DataWorker {
             dispatcher.signal();
             // the block that completes a piece: its check runs after the write, and a verified piece
             // is a Have to send and a slot for the next request
-            if (r != null) r.getVerificationFuture().ifPresent(v -> v.whenComplete((ok, err) -> dispatcher.signal()));
+            if (r != null) r.getVerificationFuture().ifPresent(v -> v.whenComplete((ok, err) -> {
+                // a piece that failed its check was cleared, its pad blocks with it
+                if (Boolean.FALSE.equals(ok)) padsAgain(torrentId, pieceIndex);
+                dispatcher.signal();
+            }));
         });
+    }
+
+    private void padsAgain(TorrentId torrentId, int pieceIndex) {
+        registry.getDescriptor(torrentId).map(d -> d.getDataDescriptor()).filter(java.util.Objects::nonNull)
+                .map(d -> d.getChunkDescriptors().get(pieceIndex)).ifPresent(PadBlocks::mark);
     }
 }

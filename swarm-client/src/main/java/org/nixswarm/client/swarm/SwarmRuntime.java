@@ -147,7 +147,7 @@ public final class SwarmRuntime implements AutoCloseable {
                 // gets banned for it). Blocks are read straight from the cache files instead.
                 NoCache blocks = new NoCache(registry);
                 return new RecordingDataWorker(new DefaultDataWorker(lifecycle, registry, v, blocks, c),
-                        new bt.torrent.data.ImmediateBlockReads(registry, blocks), bans, receivedBlocks, wakeup);
+                        new bt.torrent.data.ImmediateBlockReads(registry, blocks), bans, receivedBlocks, wakeup, registry);
             }
 
             // peer sockets are read by a thread of ours that wakes the dispatcher and enforces --max-download by not reading: see SelectingReceiver
@@ -213,6 +213,13 @@ public final class SwarmRuntime implements AutoCloseable {
         return new AnnounceStats.Transfer(up, down, left);
     }
 
+    /** Block bytes received from peers for bundle {@code infohash} (hex) in this run, as announced to trackers. */
+    public long downloadedFromPeers(String infohash) {
+        BundleSession s = sessions.get(infohash);
+        bt.metainfo.TorrentId id = s == null ? null : s.torrentId();
+        return id == null ? 0 : announceStats(id).downloaded();
+    }
+
     /** A file left the cache: no session offers its pieces to peers any more. */
     private void forgetFile(String fileName) {
         for (BundleSession s : sessions.values()) s.forgetEvicted(fileName);
@@ -224,7 +231,9 @@ public final class SwarmRuntime implements AutoCloseable {
         var chunks = rt == null ? null : rt.service(TorrentRegistry.class).getDescriptor(id)
                 .map(d -> d.getDataDescriptor()).map(d -> d.getChunkDescriptors()).orElse(null);
         for (int p = pieces.nextSetBit(0); p >= 0; p = pieces.nextSetBit(p + 1)) {
-            bt.data.ForgottenPieces.forget(bitfield, chunks == null ? null : chunks.get(p), p);
+            bt.data.ChunkDescriptor chunk = chunks == null ? null : chunks.get(p);
+            bt.data.ForgottenPieces.forget(bitfield, chunk, p);
+            if (chunk != null) PadBlocks.mark(chunk); // forgetting cleared every block, the pad's too
         }
     }
 
