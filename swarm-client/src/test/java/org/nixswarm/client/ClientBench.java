@@ -55,10 +55,31 @@ class ClientBench {
         return m;
     }
 
+    private static java.util.Map<Long, Long> threadCpuById() {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<Long, Long> m = new java.util.HashMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            long t = mx.getThreadCpuTime(id);
+            if (t > 0) m.put(id, t);
+        }
+        return m;
+    }
+
+    /** Collections, their total time (ms), and the JIT's total compile time (ms) so far. */
+    private static long[] vmCounters() {
+        long n = 0, t = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+            t += Math.max(0, gc.getCollectionTime());
+        }
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return new long[] {n, t, jit == null ? 0 : jit.getTotalCompilationTime()};
+    }
+
     private static String top(java.util.Map<String, Long> a, java.util.Map<String, Long> b) {
         StringBuilder sb = new StringBuilder();
         b.entrySet().stream().map(e -> java.util.Map.entry(e.getKey(), e.getValue() - a.getOrDefault(e.getKey(), 0L)))
-                .filter(e -> e.getValue() > 10_000_000).limit(12).sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+                .filter(e -> e.getValue() > 10_000_000).sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(14)
                 .forEach(e -> sb.append(String.format(Locale.ROOT, "%n   %-50s %8.1f ms", e.getKey(), e.getValue() / 1e6)));
         return sb.toString();
     }
@@ -86,7 +107,7 @@ class ClientBench {
         int total = warmup + runs + 1;
         long[] sizes = new long[total];
         java.util.Arrays.fill(sizes, 100_000);
-        try (TestBundle b = new TestBundle(tmp.resolve("small-cache"), sizes, 16384, 21)) {
+        try (TestBundle b = new TestBundle(tmp.resolve("small-cache"), sizes, Integer.getInteger("bench.smallPiece", 16384), 21)) {
             String index = b.startIndex();
             try (SwarmClient seeder = new SwarmClient(config(tmp.resolve("small-seeder"), b, index, Duration.ZERO));
                  SwarmClient client = new SwarmClient(config(tmp.resolve("small-client"), b, index, Duration.ofSeconds(60)));
@@ -96,9 +117,17 @@ class ClientBench {
                 List<Double> swarm = new ArrayList<>(), http = new ArrayList<>(), paired = new ArrayList<>();
                 double swarmCpu = 0, httpCpu = 0;
                 java.util.Map<String, Long> cpu0 = threadCpu();
+                long[] vm0 = vmCounters();
+                double proc0 = cpuS();
+                java.util.Map<Long, Long> ids0 = threadCpuById();
                 for (int i = 0; i < total; i++) {
                     boolean measured = i > warmup;
-                    if (i == warmup + 1) cpu0 = threadCpu();
+                    if (i == warmup + 1) {
+                        cpu0 = threadCpu();
+                        vm0 = vmCounters();
+                        proc0 = cpuS();
+                        ids0 = threadCpuById();
+                    }
                     // the order alternates, so work either side leaves behind (renames, saving the
                     // narinfo, Bt's messages) lands in the other's window equally often
                     double st = 0, ht = 0;
@@ -135,7 +164,16 @@ class ClientBench {
                         runs, median(paired));
                 say("small path, CPU of this JVM per fetch (substituter, seeding peer, index, the HTTP client; with the JIT): swarm %.2f ms, direct HTTP %.2f ms",
                         swarmCpu * 1000 / runs, httpCpu * 1000 / runs);
-                say("threads' CPU over the measured fetches (both legs):%s", top(cpu0, threadCpu()));
+                java.util.Map<String, Long> cpu1 = threadCpu();
+                long[] vm1 = vmCounters();
+                java.util.Map<Long, Long> start = ids0;
+                double javaThreads = threadCpuById().entrySet().stream()
+                        .mapToLong(e -> e.getValue() - start.getOrDefault(e.getKey(), 0L)).sum() / 1e9;
+                say("threads' CPU over the measured fetches (both legs):%s", top(cpu0, cpu1));
+                // what no live Java thread accounts for: the JIT's compiler threads, the GC's workers,
+                // and threads that ended during the fetches
+                say("   (JIT, GC, threads that ended)                          %8.1f ms; GC: %d collections, %d ms paused; JIT: %d ms compiling",
+                        (cpuS() - proc0 - javaThreads) * 1000, vm1[0] - vm0[0], vm1[1] - vm0[1], vm1[2] - vm0[2]);
             }
         }
     }

@@ -127,6 +127,7 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
                 }
                 if (m == null) break;
                 n++;
+                if (org.nixswarm.client.net.Trace.on()) org.nixswarm.client.net.Trace.mark("bt", "received " + m.getClass().getSimpleName());
                 try {
                     e.getValue().accept(m);
                 } catch (RuntimeException ex) {
@@ -172,6 +173,7 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
                 upload.charge(p.getLength());
                 uploadDebt = upload.nanosUntilAvailable() > 0;
             }
+            if (org.nixswarm.client.net.Trace.on()) org.nixswarm.client.net.Trace.mark("bt", "sending " + m.getClass().getSimpleName());
             try {
                 c.postMessage(m);
             } catch (Exception ex) {
