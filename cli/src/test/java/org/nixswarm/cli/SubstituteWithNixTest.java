@@ -5,11 +5,6 @@ import org.nixswarm.cli.ChainCache.Built;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,9 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,11 +22,15 @@ import org.nixswarm.client.ClientConfig;
 import org.nixswarm.client.SwarmClient;
 import org.nixswarm.client.cache.NarFile;
 import org.nixswarm.client.http.SubstituterServer;
-import org.nixswarm.client.resolve.IndexClient;
+import org.nixswarm.core.sign.PublicKey;
 import org.nixswarm.core.sign.SecretKey;
 import org.nixswarm.core.store.StorePath;
 import org.nixswarm.core.testcache.StaticHttpServer;
 import org.nixswarm.core.testing.Tools;
+import org.nixswarm.index.MagnetIndex;
+import org.nixswarm.index.http.FailedLookupLimiter;
+import org.nixswarm.index.http.IndexHttpServer;
+import org.nixswarm.index.plan.PlanLoader;
 import org.nixswarm.tracker.Tracker;
 import org.nixswarm.tracker.TrackerConfig;
 import org.nixswarm.tracker.TrackerMetrics;
@@ -42,12 +40,11 @@ import org.nixswarm.tracker.TrackerMetrics;
  * first with the bytes from a seeding peer while the cache is down, then, with the peer gone and
  * the cache back, through the web seed.
  * The cache is planned by the real planner, the torrents announce to the real tracker, and the
- * downloading client is given no peer: it finds the seeder through the tracker alone. The magnet
- * index has not landed yet: its HTTP API is served by this test from the plan's index.jsonl.
+ * downloading client is given no peer: it finds the seeder through the tracker alone. Paths are
+ * looked up in the real magnet index, serving the plan; after the first path, the rest of the
+ * closure's bundle comes from the bundle's directory.
  */
 class SubstituteWithNixTest {
-    static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir Path tmp;
 
     static int freePort() throws Exception {
@@ -75,8 +72,10 @@ class SubstituteWithNixTest {
                         "--tracker", announce, "--web-seed", upstream.baseUrl(), "--strict"));
                 String plannerKey = Files.readString(plan.resolve("planner-key.pub")).strip();
 
-                HttpServer index = serveIndex(plan);
-                String indexUrl = "http://127.0.0.1:" + index.getAddress().getPort() + "/";
+                IndexHttpServer index = IndexHttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        new MagnetIndex(List.of(new PlanLoader(tmp.resolve("index"), Optional.of(PublicKey.parse(plannerKey)), 1).load(plan))),
+                        new FailedLookupLimiter(1000, 1000));
+                String indexUrl = "http://127.0.0.1:" + index.port() + "/";
                 try {
                     ClientConfig seedConfig = ClientConfig.defaults(tmp.resolve("seeder"), freePort())
                             .withUpstream(upstream.baseUrl(), List.of(cacheKey.publicKey().toNixFormat()))
@@ -95,6 +94,10 @@ class SubstituteWithNixTest {
                              SubstituterServer server = new SubstituterServer(client, new InetSocketAddress("127.0.0.1", 0))) {
                             // no peer given: the client finds the seeder through the tracker alone
                             realise(nixStore, store1, server.url(), cacheKey, built.get(2).path());
+                            // the closure's bundle directory was fetched from the index (in the background)
+                            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                            while (metric(indexUrl, "bundle-entries", 200) < 1 && System.nanoTime() < deadline) Thread.sleep(20);
+                            assertTrue(metric(indexUrl, "bundle-entries", 200) >= 1, "no bundle directory was fetched");
                             for (Built b : built) {
                                 NarFile f = client.cache().existing(b.fileName()).orElseThrow();
                                 assertTrue(f.isComplete());
@@ -124,7 +127,7 @@ class SubstituteWithNixTest {
                     assertTrue(tracker.metrics().announces(TrackerMetrics.Transport.HTTP) >= 2,
                             tracker.metrics().render(tracker.store().stats()));
                 } finally {
-                    index.stop(0);
+                    index.close();
                 }
             }
         }
@@ -148,32 +151,12 @@ class SubstituteWithNixTest {
         assertEquals(0, p.exitValue(), "nix-store -r failed:\n" + out);
     }
 
-    /** The magnet index's HTTP API over a plan directory (the index itself has not landed on main). */
-    private static HttpServer serveIndex(Path plan) throws Exception {
-        Map<String, ArrayNode> byPrefix = new HashMap<>();
-        for (String line : Files.readAllLines(plan.resolve("index.jsonl"))) {
-            ObjectNode n = (ObjectNode) JSON.readTree(line);
-            byPrefix.computeIfAbsent(IndexClient.prefixOf(n.get("storeHash").asText()), k -> JSON.createArrayNode()).add(n);
-        }
-        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        s.createContext("/", ex -> {
-            String p = ex.getRequestURI().getPath();
-            byte[] body = null;
-            if (p.startsWith("/v1/prefix/")) body = byPrefix.getOrDefault(p.substring(11), JSON.createArrayNode()).toString().getBytes(StandardCharsets.UTF_8);
-            else if (p.startsWith("/v1/bundle/") && p.substring(11).matches("[0-9a-f]{40}")
-                    && Files.isRegularFile(plan.resolve("bundles/" + p.substring(11) + ".torrent"))) {
-                body = Files.readAllBytes(plan.resolve("bundles/" + p.substring(11) + ".torrent"));
-            }
-            if (body == null) ex.sendResponseHeaders(404, -1);
-            else {
-                ex.sendResponseHeaders(200, body.length);
-                try (OutputStream o = ex.getResponseBody()) {
-                    o.write(body);
-                }
-            }
-            ex.close();
-        });
-        s.start();
-        return s;
+    /** The index's count of requests to {@code endpoint} answered {@code status}, from its /metrics. */
+    private static long metric(String indexUrl, String endpoint, int status) throws Exception {
+        String name = "nixswarm_index_requests_total{endpoint=\"" + endpoint + "\",status=\"" + status + "\"} ";
+        var http = java.net.http.HttpClient.newHttpClient();
+        String text = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(indexUrl + "metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(l -> l.startsWith(name)).mapToLong(l -> Long.parseLong(l.substring(name.length()).trim())).sum();
     }
 }
