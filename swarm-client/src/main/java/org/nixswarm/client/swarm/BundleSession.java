@@ -207,6 +207,7 @@ public final class BundleSession implements AutoCloseable {
         if (id != null && !gone.isEmpty()) swarm.forgetPieces(id, bf, gone);
         if (added && id != null) {
             swarm.bans().newlyWanted(id);
+            if (org.nixswarm.client.net.Trace.on()) org.nixswarm.client.net.Trace.mark("bt", "nudge " + swarm.peerPort());
             // a seeding session was not given the tracker's peers: connect to them now
             swarm.connect(id, trackerPeerList);
             swarm.nudge();

@@ -103,6 +103,7 @@ final class PromptDispatcher implements IMessageDispatcher, AutoCloseable {
             if (moved > 0) {
                 quiet = 0;
             } else if (++quiet >= SETTLE_PASSES && wakeup.await(POLL)) {
+                if (org.nixswarm.client.net.Trace.on()) org.nixswarm.client.net.Trace.mark("bt", "dispatcher woke");
                 // nothing moved in a few passes in a row: slept until something happened, or until
                 // the next poll for what nobody signals (Bt's timers: keep-alives, choking rounds)
                 quiet = 0;
