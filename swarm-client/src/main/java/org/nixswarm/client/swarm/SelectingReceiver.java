@@ -95,6 +95,9 @@ final class SelectingReceiver implements DataReceiver, AutoCloseable {
             } catch (java.nio.channels.ClosedSelectorException e) {
                 return; // the runtime is shutting down: Bt closed the selector
             } catch (IOException | RuntimeException e) {
+                // Bt closes the selector at shutdown from its own thread, which can end an iteration
+                // of the selected keys with a ConcurrentModificationException: not worth a warning
+                if (!running || !selector.isOpen()) return;
                 LOG.warn("reading from peers: {}", e.toString());
                 try {
                     Thread.sleep(1); // never a busy loop on a selector that keeps failing

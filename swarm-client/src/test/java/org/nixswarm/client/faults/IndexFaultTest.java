@@ -129,6 +129,34 @@ class IndexFaultTest {
         assertEquals(Optional.empty(), client(wm.baseUrl()).lookup(b.hash(1)));
     }
 
+    /**
+     * A bundle directory that is garbage, cut off, or a connection reset: nothing thrown at the
+     * caller, nothing kept, and lookups go on by prefix as if the index had no directories.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"garbage", "truncated", "reset", "500"})
+    void aBrokenBundleDirectoryIsIgnoredAndLookupsGoOnByPrefix(String how) throws Exception {
+        String dir = "/v1/bundle/" + b.infohash() + "/entries";
+        String full = b.entry(0) + "\n" + b.entry(1) + "\n";
+        var answer = switch (how) {
+            case "garbage" -> aResponse().withStatus(200).withBody("{\"storeHash\": [not json\n");
+            case "truncated" -> aResponse().withStatus(200).withBody(full.substring(0, full.length() / 2));
+            case "reset" -> aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER);
+            default -> aResponse().withStatus(500).withBody("boom");
+        };
+        wm.stubFor(get(urlPathEqualTo(dir)).willReturn(answer));
+        wm.stubFor(get(urlPathEqualTo(prefixPath(1))).willReturn(aResponse().withStatus(200).withBody("[" + b.entry(1) + "]")));
+        IndexClient c = client(wm.baseUrl());
+        c.learnBundle(b.infohash(), Runnable::run);
+        assertEquals(b.hash(1), c.lookup(b.hash(1)).orElseThrow().storeHash());
+        wm.verify(1, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo(prefixPath(1))));
+        // (a reset connection is retried once on a fresh one, as every index request is)
+        int asked = wm.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo(dir))).size();
+        assertTrue(asked >= 1 && asked <= 2, "directory requests: " + asked);
+        c.learnBundle(b.infohash(), Runnable::run);
+        wm.verify(asked, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo(dir)));
+    }
+
     @ParameterizedTest
     @EnumSource(Fault.class)
     void aBrokenAnswerIsAnIoErrorNamingTheIndex(Fault fault) {
