@@ -20,6 +20,7 @@ import org.nixswarm.index.store.SegmentMeta;
  * torrent files. Answers by store hash, by hash prefix and by infohash.
  */
 public final class MagnetIndex {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MagnetIndex.class);
     private final List<LoadedPlan> plans;
     private final IndexStore store;
     private final Map<InfoHash, Path> torrents = new HashMap<>();
@@ -96,7 +97,13 @@ public final class MagnetIndex {
                 System.arraycopy(keys, off, key, 0, 20);
                 int i = s.find(key);
                 // a path the plan's index.jsonl lacks (its entry was rejected at load) is left out
-                if (i >= 0) out.add(s.record(i));
+                if (i < 0) continue;
+                try {
+                    out.add(s.record(i));
+                } catch (IndexException e) {
+                    // a damaged record costs its path (looked up by prefix instead), not the directory
+                    LOG.warn("bundle {}: {}", infohash.hex(), e.getMessage());
+                }
             }
             return Optional.of(out);
         }

@@ -154,6 +154,31 @@ class HttpApiTest {
     }
 
     @Test
+    void bundleDirectoriesSpendABudgetOfTheirOwnNotTheLookups() throws Exception {
+        AtomicLong t = new AtomicLong();
+        MagnetIndex index = new MagnetIndex(List.of(new PlanLoader(tmp.resolve("store"), Optional.empty(), 2).load(plan.dir())));
+        try (IndexHttpServer small = IndexHttpServer.start(new InetSocketAddress("127.0.0.1", 0), index,
+                new FailedLookupLimiter(5, 1.0, t::get), new PrefixLimiter(150, 1.0, t::get))) {
+            String base = "http://127.0.0.1:" + small.port();
+            String dir = base + "/v1/bundle/" + plan.bundles().get(0).infoHash().hex() + "/entries";
+            assertEquals(200, status(dir)); // 100 entries of 150
+            assertEquals(200, status(dir)); // 50 left: served, the budget now in debt
+            assertEquals(429, status(dir));
+            // the lookups' budget is untouched
+            String hex = HexFormat.of().formatHex(plan.entries().get(0).storePath().hashBytes()).substring(0, 4);
+            assertEquals(200, status(base + "/v1/prefix/" + hex));
+            // unknown bundles are not failed lookups: the failed-lookup bucket (5) is not spent
+            t.addAndGet(3_600_000_000_000L);
+            for (int i = 0; i < 8; i++) assertEquals(404, status(base + "/v1/bundle/" + "ab".repeat(20) + "/entries"));
+            assertEquals(200, status(base + "/v1/path/" + plan.entries().get(0).storeHash()));
+        }
+    }
+
+    private static int status(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
     void failedLookupsAreRateLimitedPerAddressWithRetryAfter() throws Exception {
         clock.addAndGet(3_600_000_000_000L); // a fresh hour: every bucket full again
         long limitedBefore = metric("nixswarm_index_rate_limited_total");

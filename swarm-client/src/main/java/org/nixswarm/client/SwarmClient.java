@@ -68,6 +68,12 @@ public final class SwarmClient implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    // fetches bundle directories (speculative: one at a time, whatever Nix asks for at once)
+    private final ExecutorService directories = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "nix-swarm-directories");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closing;
 
     public SwarmClient(ClientConfig config) {
@@ -114,6 +120,7 @@ public final class SwarmClient implements AutoCloseable {
             swarm.setExtraTrackers(config.trackers());
         } catch (RuntimeException e) {
             workers.shutdownNow();
+            directories.shutdownNow();
             persister.shutdownNow();
             if (dhtIdx != null) dhtIdx.close();
             if (node != null) node.close();
@@ -279,7 +286,7 @@ public final class SwarmClient implements AutoCloseable {
         remember(r);
         warm(r);
         // the rest of the bundle (most of a closure) then resolves without a lookup each
-        if (index != null && !closing) index.learnBundle(entry.infohash().hex(), workers);
+        if (index != null && !closing) index.learnBundle(entry.infohash().hex(), directories);
         return r;
     }
 
@@ -614,6 +621,7 @@ public final class SwarmClient implements AutoCloseable {
     public void close() {
         closing = true;
         workers.shutdownNow();
+        directories.shutdownNow();
         persister.shutdown();
         try {
             if (!persister.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) LOG.warn("narinfos still being saved at close");

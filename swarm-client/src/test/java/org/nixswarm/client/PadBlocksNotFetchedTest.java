@@ -2,6 +2,7 @@ package org.nixswarm.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -33,12 +34,15 @@ class PadBlocksNotFetchedTest {
                     assertEquals(100_000, small.bytesFromPeers());
                     assertArrayEquals(b.data(0), Files.readAllBytes(tmp.resolve("leecher/nar/" + b.fileName(0))));
                     // 7 blocks of 16 KiB hold the file (the 7th also the pad's first bytes); the
-                    // other 9 blocks of the piece are pad alone
-                    assertEquals(7 * 16384, leecher.swarm().downloadedFromPeers(b.infohash()));
+                    // other 9 blocks of the piece are pad alone (all 16 were fetched before). A
+                    // block asked for twice (an assignment timed out on a slow machine) is allowed.
+                    long got = leecher.swarm().downloadedFromPeers(b.infohash());
+                    assertTrue(got >= 7 * 16384 && got <= 9 * 16384, "bytes from peers " + got + ", pad blocks fetched?");
                     // the bundle's last file: no pad after it, its one piece is its 5,000 bytes
                     NarFile tiny = SwarmTest.fetch(leecher, b.hash(2));
                     assertEquals(5_000, tiny.bytesFromPeers());
-                    assertEquals(7 * 16384 + 5_000, leecher.swarm().downloadedFromPeers(b.infohash()));
+                    long more = leecher.swarm().downloadedFromPeers(b.infohash()) - got;
+                    assertTrue(more >= 5_000 && more <= 2 * 5_000, "bytes from peers for the last file " + more);
                 }
             }
         }

@@ -140,15 +140,14 @@ public final class TestBundle implements AutoCloseable {
 
     private final java.util.Map<String, Answer> answers = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /**
-     * The entries under a prefix as JSON, built once per entry filter: like the real index, which
-     * answers from lines rendered and signed ahead, a lookup costs no signing here.
-     */
-    /** Prefix lookups and bundle-directory requests the index has answered (or refused). */
+    /** Prefix lookups and bundle-directory requests (any bundle) the index has answered or refused. */
     public final java.util.concurrent.atomic.AtomicInteger prefixRequests = new java.util.concurrent.atomic.AtomicInteger();
     public final java.util.concurrent.atomic.AtomicInteger directoryRequests = new java.util.concurrent.atomic.AtomicInteger();
-    /** False: the index predates {@code /v1/bundle/<ih>/entries} and answers it 404. */
-    public volatile boolean servesDirectory = true;
+    /**
+     * How {@code /v1/bundle/<ih>/entries} is answered: 200 with the directory, or this status (400
+     * as an index from before directories does: it takes {@code <ih>/entries} for a bad infohash).
+     */
+    public volatile int directoryStatus = 200;
 
     /** The bundle's directory: every entry, one JSON line each, through the same filter as prefix answers. */
     private byte[] directoryAnswer() throws Exception {
@@ -157,6 +156,10 @@ public final class TestBundle implements AutoCloseable {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The entries under a prefix as JSON, built once per entry filter: like the real index, which
+     * answers from lines rendered and signed ahead, a lookup costs no signing here.
+     */
     private byte[] prefixAnswer(String prefix) throws Exception {
         UnaryOperator<ObjectNode> f = entryFilter;
         Answer a = answers.get(prefix);
@@ -177,13 +180,15 @@ public final class TestBundle implements AutoCloseable {
         index.createContext("/", ex -> {
             String p = ex.getRequestURI().getPath();
             byte[] body = null;
+            int refused = 404;
             try {
                 if (p.startsWith("/v1/prefix/")) {
                     prefixRequests.incrementAndGet();
                     body = prefixAnswer(p.substring(11));
-                } else if (p.equals("/v1/bundle/" + infohash() + "/entries")) {
+                } else if (p.startsWith("/v1/bundle/") && p.endsWith("/entries")) {
                     directoryRequests.incrementAndGet();
-                    if (servesDirectory) body = directoryAnswer();
+                    refused = directoryStatus == 200 ? 404 : directoryStatus;
+                    if (directoryStatus == 200 && p.equals("/v1/bundle/" + infohash() + "/entries")) body = directoryAnswer();
                 } else if (p.equals("/v1/bundle/" + infohash())) {
                     body = servedTorrent;
                 }
@@ -191,7 +196,7 @@ public final class TestBundle implements AutoCloseable {
                 throw new IOException(e);
             }
             if (body == null) {
-                ex.sendResponseHeaders(404, -1);
+                ex.sendResponseHeaders(refused, -1);
             } else {
                 ex.sendResponseHeaders(200, body.length);
                 try (OutputStream o = ex.getResponseBody()) {

@@ -48,6 +48,7 @@ final class IndexRequestHandler extends ChannelInboundHandlerAdapter {
     private final MagnetIndex index;
     private final FailedLookupLimiter limiter;
     private final PrefixLimiter prefixLimiter;
+    private final PrefixLimiter directoryLimiter;
     private final IndexMetrics metrics;
     private final PathResponder paths;
 
@@ -55,6 +56,7 @@ final class IndexRequestHandler extends ChannelInboundHandlerAdapter {
         this.index = index;
         this.limiter = limiter;
         this.prefixLimiter = prefixLimiter;
+        this.directoryLimiter = prefixLimiter.sibling();
         this.metrics = metrics;
         this.paths = new PathResponder(index.store().segments());
     }
@@ -181,13 +183,15 @@ final class IndexRequestHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * A bundle's directory: the entries of all its files, so a client that fetches one path of a
-     * closure resolves the rest of the bundle without a lookup each. Spends the same per-client
-     * entry budget as prefix answers (both enumerate the public index).
+     * closure resolves the rest of the bundle without a lookup each. Spends a per-client entry
+     * budget of the same size as prefix answers', its own: a client's directories, fetched on
+     * speculation, must not leave its lookups short. An unknown bundle (one a newer plan dropped)
+     * is not a failed lookup: the entry budget already bounds the endpoint.
      */
     private void bundleEntries(ChannelHandlerContext ctx, HttpRequest req, InetAddress client, Route route) {
         String endpoint = "bundle-entries";
         if (limited(ctx, req, client, endpoint)) return;
-        if (limited(ctx, req, client, endpoint, prefixLimiter.retryAfterSeconds(client), "prefix entries")) return;
+        if (limited(ctx, req, client, endpoint, directoryLimiter.retryAfterSeconds(client), "directory entries")) return;
         if (route.bad()) {
             limiter.failed(client);
             send(ctx, req, endpoint, text(HttpResponseStatus.BAD_REQUEST, route.error() + "\n"));
@@ -195,11 +199,10 @@ final class IndexRequestHandler extends ChannelInboundHandlerAdapter {
         }
         Optional<List<byte[]>> lines = index.bundleEntries(route.infohash());
         if (lines.isEmpty()) {
-            limiter.failed(client);
             send(ctx, req, endpoint, text(HttpResponseStatus.NOT_FOUND, "unknown bundle " + route.infohash().hex() + "\n"));
             return;
         }
-        prefixLimiter.served(client, lines.get().size());
+        directoryLimiter.served(client, lines.get().size());
         send(ctx, req, endpoint, response(HttpResponseStatus.OK, "application/x-ndjson", lines(ctx, lines.get())));
     }
 

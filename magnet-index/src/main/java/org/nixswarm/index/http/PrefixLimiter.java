@@ -15,6 +15,9 @@ public final class PrefixLimiter {
     public static final double DEFAULT_PER_SECOND = 20_000;
 
     private final ClientBuckets buckets;
+    private final int capacity;
+    private final double perSecond;
+    private final LongSupplier nanoClock;
 
     /**
      * @param capacity entries a client may receive in a burst
@@ -22,6 +25,14 @@ public final class PrefixLimiter {
      */
     public PrefixLimiter(int capacity, double perSecond, LongSupplier nanoClock) {
         this.buckets = new ClientBuckets(capacity, perSecond, nanoClock);
+        this.capacity = capacity;
+        this.perSecond = perSecond;
+        this.nanoClock = nanoClock;
+    }
+
+    /** A limiter of the same sizes with buckets of its own (bundle directories: they must not spend the lookups' budget). */
+    PrefixLimiter sibling() {
+        return new PrefixLimiter(capacity, perSecond, nanoClock);
     }
 
     public PrefixLimiter(int capacity, double perSecond) {

@@ -71,11 +71,11 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
         try {
             Resolution r = client.resolve(hash);
             org.nixswarm.client.net.Trace.alias(hash, r.narinfo().fileName());
-            // a GET means Nix is about to substitute; HEAD only asks whether it could. Queued
-            // before the answer is written, so the peers' round trip starts while Nix reads it.
-            if (!head) client.prefetch(r, prefetchBelow);
             send(ctx, HttpResponseStatus.OK, "text/x-nix-narinfo", r.narinfo().text(), keepAlive, head);
             org.nixswarm.client.net.Trace.mark(hash, "narinfo sent");
+            // a GET means Nix is about to substitute; HEAD only asks whether it could. After the
+            // answer: starting a download takes the cache's lock, which a file check may hold
+            if (!head) client.prefetch(r, prefetchBelow);
         } catch (NotFoundException e) {
             send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", e.getMessage() + "\n", keepAlive, head);
         } catch (ClientException e) {

@@ -142,10 +142,17 @@ public final class BlockingGet {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[8192];
             for (int n; (n = in.read(buf)) >= 0; ) {
-                if (out.size() + n > max) throw new IOException(url + ": answer larger than " + max + " bytes");
+                if (out.size() + n > max) throw new TooLargeException(url + ": answer larger than " + max + " bytes");
                 out.write(buf, 0, n);
             }
             return out.toByteArray();
+        }
+    }
+
+    /** The answer was larger than the caller allows (what was read is dropped). */
+    public static final class TooLargeException extends IOException {
+        TooLargeException(String message) {
+            super(message);
         }
     }
 }

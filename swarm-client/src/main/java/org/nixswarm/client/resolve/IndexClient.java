@@ -46,8 +46,14 @@ public final class IndexClient {
     private final Map<String, Long> directoryAttempts = new ConcurrentHashMap<>();
     /** Entries kept from bundle directories, all bundles together (about 1.5 KB each in memory). */
     static final int DIRECTORY_ENTRIES = 16_384;
+    /** A directory's answer may not be larger (index lines average 1.15 KB). */
+    private static final int DIRECTORY_MAX_ANSWER = 24 << 20;
     private static final Duration DIRECTORY_TTL = Duration.ofHours(1);
     private static final Duration DIRECTORY_RETRY = Duration.ofMinutes(10);
+    /** A bundle too large to keep is not asked for again in this time. */
+    private static final Duration DIRECTORY_TOO_BIG = Duration.ofDays(1);
+    /** Until when (nanoTime) this index is taken not to serve directories: it answered one 400 (it predates them). */
+    private volatile long noDirectoriesUntil = System.nanoTime();
 
     /**
      * Values: the raw JSON of an entry (or its {@link Duplicates}) until first asked for, then its
@@ -103,15 +109,18 @@ public final class IndexClient {
         }
         for (Map.Entry<String, Cached> d : fresh) {
             Optional<IndexEntry> e = verified(d.getValue(), "bundle " + d.getKey(), storeHash);
-            if (e.isPresent()) return e;
+            // a directory speaks for its own bundle only: an entry of another bundle (an older
+            // generation's, replayed) is left to the prefix answer
+            if (e.isPresent() && e.get().infohash().hex().equals(d.getKey())) return e;
         }
         return Optional.empty();
     }
 
     /**
      * Fetches the directory of bundle {@code infohash} on {@code executor}, unless it is known,
-     * being fetched, or failed in the last ten minutes. An index without the endpoint (404) or
-     * a failure only means lookups go on by prefix.
+     * being fetched, or failed in the last ten minutes. An index without the endpoint (400: it
+     * predates directories; then no directory is asked of it for ten minutes), a 404 or any failure
+     * only means lookups go on by prefix. A directory too large to keep is not asked for again for a day.
      */
     public void learnBundle(String infohash, java.util.concurrent.Executor executor) {
         synchronized (directories) {
@@ -119,33 +128,61 @@ public final class IndexClient {
             if (known != null && known.expires > System.nanoTime()) return;
         }
         long now = System.nanoTime();
+        if (now - noDirectoriesUntil < 0) return;
         Long last = directoryAttempts.get(infohash);
         if (last != null && now - last < DIRECTORY_RETRY.toNanos()) return;
         if (!(last == null ? directoryAttempts.putIfAbsent(infohash, now) == null : directoryAttempts.replace(infohash, last, now))) {
             return; // another lookup is on it
         }
+        if (directoryAttempts.size() > 4096) directoryAttempts.values().removeIf(t -> now - t > DIRECTORY_RETRY.toNanos());
         try {
-            executor.execute(() -> {
-                try {
-                    Map<String, Object> entries = fetchEntries("v1/bundle/" + infohash + "/entries", "bundle " + infohash);
-                    if (entries.isEmpty() || entries.size() > DIRECTORY_ENTRIES) return; // too big to keep: per path, as before
-                    synchronized (directories) {
-                        directories.remove(infohash);
-                        directories.put(infohash, new Cached(System.nanoTime() + DIRECTORY_TTL.toNanos(), entries));
-                        int total = directories.values().stream().mapToInt(d -> d.entries.size()).sum();
-                        for (var it = directories.values().iterator(); total > DIRECTORY_ENTRIES && it.hasNext(); ) {
-                            total -= it.next().entries.size();
-                            it.remove();
-                        }
-                    }
-                    directoryAttempts.remove(infohash);
-                } catch (IOException | RuntimeException e) {
-                    LOG.debug("directory of bundle {}: {}", infohash, e.getMessage());
-                }
-            });
+            executor.execute(() -> fetchDirectory(infohash));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             directoryAttempts.remove(infohash); // shutting down
         }
+    }
+
+    private void fetchDirectory(String infohash) {
+        String path = "v1/bundle/" + infohash + "/entries";
+        try {
+            BlockingGet.Response r = BlockingGet.get(base + path, timeout, DIRECTORY_MAX_ANSWER);
+            if (r.status() == 400) {
+                noDirectoriesUntil = System.nanoTime() + DIRECTORY_RETRY.toNanos();
+                LOG.debug("index {} has no bundle directories (HTTP 400)", base);
+                return;
+            }
+            if (r.status() != 200) {
+                LOG.debug("directory of bundle {}: HTTP {}", infohash, r.status());
+                return;
+            }
+            List<JsonNode> nodes = entries(r.body());
+            if (nodes.size() > DIRECTORY_ENTRIES) {
+                tooBig(infohash, nodes.size() + " entries");
+                return;
+            }
+            Map<String, Object> entries = byStoreHash(nodes, "bundle " + infohash);
+            if (entries.isEmpty()) return;
+            synchronized (directories) {
+                directories.remove(infohash);
+                directories.put(infohash, new Cached(System.nanoTime() + DIRECTORY_TTL.toNanos(), entries));
+                int total = directories.values().stream().mapToInt(d -> d.entries.size()).sum();
+                for (var it = directories.values().iterator(); total > DIRECTORY_ENTRIES && it.hasNext(); ) {
+                    total -= it.next().entries.size();
+                    it.remove();
+                }
+            }
+            directoryAttempts.remove(infohash);
+        } catch (BlockingGet.TooLargeException e) {
+            tooBig(infohash, "over " + (DIRECTORY_MAX_ANSWER >> 20) + " MB");
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("directory of bundle {}: {}", infohash, e.getMessage());
+        }
+    }
+
+    private void tooBig(String infohash, String why) {
+        LOG.debug("directory of bundle {} not kept: {}", infohash, why);
+        // the retry check compares with the attempt's time: one in the future holds it off longer
+        directoryAttempts.put(infohash, System.nanoTime() + DIRECTORY_TOO_BIG.toNanos() - DIRECTORY_RETRY.toNanos());
     }
 
     /**
@@ -157,13 +194,17 @@ public final class IndexClient {
         return fetchEntries("v1/prefix/" + prefix, "prefix " + prefix);
     }
 
-    /** An answer of entries (prefix or bundle directory) by store hash, unchecked; empty on 404. */
+    /** An answer of entries by store hash, unchecked; empty on 404. */
     private Map<String, Object> fetchEntries(String path, String source) throws IOException {
         BlockingGet.Response r = get(path);
-        Map<String, Object> out = new ConcurrentHashMap<>();
-        if (r.status() == 404) return out;
+        if (r.status() == 404) return new ConcurrentHashMap<>();
         if (r.status() != 200) throw new IOException("index " + base + path + ": HTTP " + r.status());
-        for (JsonNode n : entries(r.body())) {
+        return byStoreHash(entries(r.body()), source);
+    }
+
+    private static Map<String, Object> byStoreHash(List<JsonNode> nodes, String source) {
+        Map<String, Object> out = new ConcurrentHashMap<>();
+        for (JsonNode n : nodes) {
             JsonNode h = n.get("storeHash");
             if (h == null || !h.isTextual()) {
                 LOG.warn("index {}: entry without a storeHash ignored", source);

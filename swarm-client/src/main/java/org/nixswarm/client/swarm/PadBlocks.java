@@ -13,7 +13,7 @@ import java.util.List;
  * bits of a range written through the piece's data; a write to a pad is dropped
  * ({@link PadUnit}), so writing zeros there sets exactly the pad's whole blocks. The block that
  * holds a file's last bytes and the pad's first is still asked for. Done when Bt builds the
- * pieces and again after a piece is cleared (Bt clears all its bits).
+ * pieces and again after a piece is cleared (Bt clears all its bits): see {@link #markAgain}.
  */
 final class PadBlocks {
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
@@ -39,6 +39,21 @@ final class PadBlocks {
                 int n = (int) Math.min(step, pad[1] - from);
                 chunk.getData().getSubrange(from, n).putBytes(new DelegatingByteBufferView(ZEROS.duplicate().limit(n)));
             }
+        }
+    }
+
+    /**
+     * Marks a cleared piece's pads again. Bt checks a piece only after the write that completes
+     * it: if the piece's other blocks came in while its pad bits were clear (a duplicate block
+     * arriving between Bt's clear and this call), marking the pads would complete it with no write
+     * to follow, and Bt would neither check it nor ask for it again. Such a piece is cleared once
+     * more (its blocks are fetched again). A piece already verified keeps its bits either way.
+     */
+    static void markAgain(ChunkDescriptor chunk, bt.data.LocalBitfield bitfield, int piece) {
+        mark(chunk);
+        if (chunk.isComplete() && !bitfield.isVerified(piece)) {
+            chunk.clear();
+            mark(chunk);
         }
     }
 }

@@ -71,6 +71,6 @@ final class RecordingDataWorker implements DataWorker {
 
     private void padsAgain(TorrentId torrentId, int pieceIndex) {
         registry.getDescriptor(torrentId).map(d -> d.getDataDescriptor()).filter(java.util.Objects::nonNull)
-                .map(d -> d.getChunkDescriptors().get(pieceIndex)).ifPresent(PadBlocks::mark);
+                .ifPresent(d -> PadBlocks.markAgain(d.getChunkDescriptors().get(pieceIndex), d.getBitfield(), pieceIndex));
     }
 }

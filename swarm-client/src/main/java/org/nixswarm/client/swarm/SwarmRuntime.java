@@ -233,7 +233,7 @@ public final class SwarmRuntime implements AutoCloseable {
         for (int p = pieces.nextSetBit(0); p >= 0; p = pieces.nextSetBit(p + 1)) {
             bt.data.ChunkDescriptor chunk = chunks == null ? null : chunks.get(p);
             bt.data.ForgottenPieces.forget(bitfield, chunk, p);
-            if (chunk != null) PadBlocks.mark(chunk); // forgetting cleared every block, the pad's too
+            if (chunk != null) PadBlocks.markAgain(chunk, bitfield, p); // forgetting cleared every block, the pad's too
         }
     }
 

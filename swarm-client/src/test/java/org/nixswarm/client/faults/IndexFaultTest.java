@@ -130,8 +130,9 @@ class IndexFaultTest {
     }
 
     /**
-     * A bundle directory that is garbage, cut off, or a connection reset: nothing thrown at the
-     * caller, nothing kept, and lookups go on by prefix as if the index had no directories.
+     * A bundle directory that is garbage, cut off, a connection reset or a 500: nothing thrown at
+     * the caller, and lookups go on by prefix as if the index had no directories (a line cut off
+     * mid-entry fails the whole answer; the prefix answers for the path either way).
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"garbage", "truncated", "reset", "500"})

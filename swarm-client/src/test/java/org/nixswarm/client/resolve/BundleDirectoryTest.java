@@ -79,14 +79,45 @@ class BundleDirectoryTest {
     }
 
     @Test
-    void anIndexWithoutDirectoriesIsAskedByPrefixAndNotAskedForTheDirectoryAgainAtOnce() throws Exception {
-        b.servesDirectory = false;
+    void anIndexWithoutDirectoriesIsAskedByPrefixAndNotAskedForDirectoriesAgainAtOnce() throws Exception {
+        // an index from before directories takes "<ih>/entries" for a bad infohash: 400, and a
+        // failed lookup charged to this client; any bundle's directory would be refused alike
+        b.directoryStatus = 400;
         client.learnBundle(b.infohash(), Runnable::run);
         assertEquals(1, b.directoryRequests.get());
         for (int i = 0; i < 6; i++) assertEquals(b.hash(i), client.lookup(b.hash(i)).orElseThrow().storeHash());
         long prefixes = java.util.stream.IntStream.range(0, 6).mapToObj(i -> IndexClient.prefixOf(b.hash(i))).distinct().count();
         assertEquals(prefixes, b.prefixRequests.get(), "one lookup per prefix, as without directories");
         client.learnBundle(b.infohash(), Runnable::run);
-        assertEquals(1, b.directoryRequests.get(), "retried only after a while");
+        client.learnBundle("ab".repeat(20), Runnable::run);
+        assertEquals(1, b.directoryRequests.get(), "no directory asked of this index for a while, of any bundle");
+    }
+
+    @Test
+    void anUnknownBundleIsNotAskedForAgainAtOnceAndOthersStillAre() throws Exception {
+        client.learnBundle("ab".repeat(20), Runnable::run); // 404: a bundle no plan lists
+        client.learnBundle("ab".repeat(20), Runnable::run);
+        assertEquals(1, b.directoryRequests.get());
+        client.learnBundle(b.infohash(), Runnable::run);
+        assertEquals(2, b.directoryRequests.get(), "the 404 was about that bundle only");
+    }
+
+    @Test
+    void aDirectoryAnswersOnlyForItsOwnBundle() throws Exception {
+        // a validly signed entry of another bundle (an older generation's, say) in this directory
+        b.entryFilter = n -> {
+            if (!n.get("storeHash").asText().equals(b.hash(4))) return n;
+            n.put("infohash", "cd".repeat(20));
+            try {
+                return n.put("sig", b.plannerKey.sign(b.signedMessage(n)));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        client.learnBundle(b.infohash(), Runnable::run);
+        b.entryFilter = UnaryOperator.identity();
+        IndexEntry e = client.lookup(b.hash(4)).orElseThrow();
+        assertEquals(b.infohash(), e.infohash().hex(), "the prefix answer's entry, not the other bundle's");
+        assertEquals(1, b.prefixRequests.get());
     }
 }
