@@ -52,6 +52,11 @@ public final class IndexClient {
     private static final Duration DIRECTORY_RETRY = Duration.ofMinutes(10);
     /** A bundle too large to keep is not asked for again in this time. */
     private static final Duration DIRECTORY_TOO_BIG = Duration.ofDays(1);
+    /** Directory fetches queued or running, by infohash: done when the fetch ended, whatever its outcome. */
+    private final Map<String, java.util.concurrent.CompletableFuture<Void>> fetching = new ConcurrentHashMap<>();
+    /** Longest a lookup waits for directories being fetched before it asks the index itself (by default). */
+    static final Duration DIRECTORY_WAIT = Duration.ofMillis(250);
+    private final Duration directoryWait;
     /** Until when (nanoTime) this index is taken not to serve directories: it answered one 400 (it predates them). */
     private volatile long noDirectoriesUntil = System.nanoTime();
 
@@ -62,6 +67,11 @@ public final class IndexClient {
     private record Cached(long expires, Map<String, Object> entries) {}
 
     public IndexClient(String baseUrl, List<PublicKey> keys, Duration timeout, Duration prefixTtl) {
+        this(baseUrl, keys, timeout, prefixTtl, DIRECTORY_WAIT);
+    }
+
+    IndexClient(String baseUrl, List<PublicKey> keys, Duration timeout, Duration prefixTtl, Duration directoryWait) {
+        this.directoryWait = directoryWait;
         this.base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
         this.keys = List.copyOf(keys);
         this.timeout = timeout;
@@ -86,6 +96,11 @@ public final class IndexClient {
             // a directory knows only its bundle's paths: a miss there still asks the index
             Optional<IndexEntry> known = fromDirectories(storeHash);
             if (known.isPresent()) return known;
+            if (!fetching.isEmpty()) {
+                awaitDirectories();
+                known = fromDirectories(storeHash);
+                if (known.isPresent()) return known;
+            }
             c = new Cached(System.nanoTime() + prefixTtl.toNanos(), fetchPrefix(prefix));
             prefixCache.put(prefix, c);
         }
@@ -135,10 +150,39 @@ public final class IndexClient {
             return; // another lookup is on it
         }
         if (directoryAttempts.size() > 4096) directoryAttempts.values().removeIf(t -> now - t > DIRECTORY_RETRY.toNanos());
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        fetching.put(infohash, done);
         try {
-            executor.execute(() -> fetchDirectory(infohash));
+            executor.execute(() -> {
+                try {
+                    fetchDirectory(infohash);
+                } finally {
+                    fetching.remove(infohash, done);
+                    done.complete(null);
+                }
+            });
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            fetching.remove(infohash, done);
+            done.complete(null);
             directoryAttempts.remove(infohash); // shutting down
+        }
+    }
+
+    /**
+     * Waits (at most {@code directoryWait}, 250 ms by default) for the directories being fetched. Nix asks for a
+     * path's references right after the path: they are mostly in the bundle whose directory the
+     * path's lookup has just sent for, and that answer is one round trip away at most, as a
+     * lookup of their own would be.
+     */
+    private void awaitDirectories() {
+        if (fetching.isEmpty()) return;
+        try {
+            java.util.concurrent.CompletableFuture.allOf(fetching.values().toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                    .get(directoryWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // slow or failed: the prefix lookup goes ahead
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -24,11 +24,13 @@ class BundleDirectoryTest {
     @TempDir Path tmp;
     private TestBundle b;
     private IndexClient client;
+    private String indexUrl;
 
     @BeforeEach
     void start() throws Exception {
         b = new TestBundle(tmp.resolve("cache"), new long[] {10_000, 20_000, 30_000, 15_000, 5_000, 25_000}, 16384, 17);
-        client = new IndexClient(b.startIndex(), List.of(PublicKey.parse(b.plannerKeyPublic())), Duration.ofSeconds(5),
+        indexUrl = b.startIndex();
+        client = new IndexClient(indexUrl, List.of(PublicKey.parse(b.plannerKeyPublic())), Duration.ofSeconds(5),
                 Duration.ofSeconds(30));
     }
 
@@ -52,6 +54,28 @@ class BundleDirectoryTest {
         assertEquals(1, b.prefixRequests.get(), "no lookup for the bundle's other paths");
         client.learnBundle(first.infohash().hex(), Runnable::run);
         assertEquals(1, b.directoryRequests.get(), "a known directory is not fetched again");
+    }
+
+    @Test
+    void aLookupWaitsForTheDirectoryBeingFetchedRatherThanAskTheIndex() throws Exception {
+        IndexClient c = new IndexClient(indexUrl, List.of(PublicKey.parse(b.plannerKeyPublic())), Duration.ofSeconds(5),
+                Duration.ofSeconds(30), Duration.ofSeconds(10));
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        // the fetch starts only once the lookup below is waiting for it (Nix asking for the
+        // references of a path whose bundle's directory has just been sent for)
+        c.learnBundle(b.infohash(), task -> new Thread(() -> {
+            try {
+                go.await();
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+            task.run();
+        }).start());
+        go.countDown();
+        assertEquals(b.hash(3), c.lookup(b.hash(3)).orElseThrow().storeHash());
+        assertEquals(0, b.prefixRequests.get(), "answered from the directory it waited for");
+        assertEquals(1, b.directoryRequests.get());
     }
 
     @Test
