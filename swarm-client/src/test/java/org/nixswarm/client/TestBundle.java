@@ -117,7 +117,21 @@ public final class TestBundle implements AutoCloseable {
     public String cacheKeyPublic() { return cacheKey.publicKey().toNixFormat(); }
     public String plannerKeyPublic() { return plannerKey.publicKey().toNixFormat(); }
 
+    /** Entry {@code i} as the index serves it, signed by the planner (a copy: callers may change it). */
     public ObjectNode entry(int i) throws Exception {
+        ObjectNode n = signedEntries.get(i);
+        if (n == null) {
+            n = signEntry(i);
+            signedEntries.put(i, n);
+        }
+        return n.deepCopy();
+    }
+
+    // signed once: a bundle of thousands of paths (the benchmark's) would otherwise be signed again
+    // for every answer that lists them all, as the directory does
+    private final java.util.Map<Integer, ObjectNode> signedEntries = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private ObjectNode signEntry(int i) throws Exception {
         NarInfo ni = narinfo(i);
         TorrentFile tf = torrent.findFile("nar/" + fileName(i)).orElseThrow();
         ObjectNode n = JSON.createObjectNode();
@@ -149,12 +163,19 @@ public final class TestBundle implements AutoCloseable {
      */
     public volatile int directoryStatus = 200;
 
-    /** The bundle's directory: every entry, one JSON line each, through the same filter as prefix answers. */
+    /** The bundle's directory: every entry, one JSON line each, through the same filter as prefix answers (built once per filter). */
     private byte[] directoryAnswer() throws Exception {
+        UnaryOperator<ObjectNode> f = entryFilter;
+        Answer a = directory;
+        if (a != null && a.filter == f) return a.body;
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < narinfos.size(); i++) sb.append(entryFilter.apply(entry(i))).append('\n');
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < narinfos.size(); i++) sb.append(f.apply(entry(i))).append('\n');
+        byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
+        directory = new Answer(f, body);
+        return body;
     }
+
+    private volatile Answer directory;
 
     /**
      * The entries under a prefix as JSON, built once per entry filter: like the real index, which
