@@ -44,25 +44,28 @@ class ClientBench {
                 .getProcessCpuTime() / 1e9;
     }
 
-    private static java.util.Map<String, Long> threadCpu() {
-        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        java.util.Map<String, Long> m = new java.util.HashMap<>();
-        for (long id : mx.getAllThreadIds()) {
-            var info = mx.getThreadInfo(id);
-            long t = mx.getThreadCpuTime(id);
-            if (info != null && t > 0) m.merge(info.getThreadName().replaceAll("[0-9]+", "#"), t, Long::sum);
+    /** Each live thread's CPU time (ns) and name group (digits as #), by thread id. */
+    private record Threads(java.util.Map<Long, Long> cpu, java.util.Map<Long, String> group) {
+        static Threads now() {
+            var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            java.util.Map<Long, Long> cpu = new java.util.HashMap<>();
+            java.util.Map<Long, String> group = new java.util.HashMap<>();
+            for (long id : mx.getAllThreadIds()) {
+                var info = mx.getThreadInfo(id);
+                long t = mx.getThreadCpuTime(id);
+                if (info == null || t <= 0) continue;
+                cpu.put(id, t);
+                group.put(id, info.getThreadName().replaceAll("[0-9]+", "#"));
+            }
+            return new Threads(cpu, group);
         }
-        return m;
-    }
 
-    private static java.util.Map<Long, Long> threadCpuById() {
-        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        java.util.Map<Long, Long> m = new java.util.HashMap<>();
-        for (long id : mx.getAllThreadIds()) {
-            long t = mx.getThreadCpuTime(id);
-            if (t > 0) m.put(id, t);
+        /** CPU since {@code before} of each thread alive now, by thread id. */
+        java.util.Map<Long, Long> since(Threads before) {
+            java.util.Map<Long, Long> d = new java.util.HashMap<>();
+            cpu.forEach((id, t) -> d.put(id, t - before.cpu.getOrDefault(id, 0L)));
+            return d;
         }
-        return m;
     }
 
     /** Collections, their total time (ms), and the JIT's total compile time (ms) so far. */
@@ -76,10 +79,11 @@ class ClientBench {
         return new long[] {n, t, jit == null ? 0 : jit.getTotalCompilationTime()};
     }
 
-    private static String top(java.util.Map<String, Long> a, java.util.Map<String, Long> b) {
+    private static String top(Threads before, Threads after) {
+        java.util.Map<String, Long> byGroup = new java.util.HashMap<>();
+        after.since(before).forEach((id, t) -> byGroup.merge(after.group.get(id), t, Long::sum));
         StringBuilder sb = new StringBuilder();
-        b.entrySet().stream().map(e -> java.util.Map.entry(e.getKey(), e.getValue() - a.getOrDefault(e.getKey(), 0L)))
-                .filter(e -> e.getValue() > 10_000_000).sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(14)
+        byGroup.entrySet().stream().filter(e -> e.getValue() > 10_000_000).sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(14)
                 .forEach(e -> sb.append(String.format(Locale.ROOT, "%n   %-50s %8.1f ms", e.getKey(), e.getValue() / 1e6)));
         return sb.toString();
     }
@@ -116,17 +120,15 @@ class ClientBench {
                 client.swarm().addPeer(new InetSocketAddress("127.0.0.1", seeder.swarm().peerPort()));
                 List<Double> swarm = new ArrayList<>(), http = new ArrayList<>(), paired = new ArrayList<>();
                 double swarmCpu = 0, httpCpu = 0;
-                java.util.Map<String, Long> cpu0 = threadCpu();
+                Threads cpu0 = Threads.now();
                 long[] vm0 = vmCounters();
                 double proc0 = cpuS();
-                java.util.Map<Long, Long> ids0 = threadCpuById();
                 for (int i = 0; i < total; i++) {
                     boolean measured = i > warmup;
                     if (i == warmup + 1) {
-                        cpu0 = threadCpu();
+                        cpu0 = Threads.now();
                         vm0 = vmCounters();
                         proc0 = cpuS();
-                        ids0 = threadCpuById();
                     }
                     // the order alternates, so work either side leaves behind (renames, saving the
                     // narinfo, Bt's messages) lands in the other's window equally often
@@ -164,11 +166,9 @@ class ClientBench {
                         runs, median(paired));
                 say("small path, CPU of this JVM per fetch (substituter, seeding peer, index, the HTTP client; with the JIT): swarm %.2f ms, direct HTTP %.2f ms",
                         swarmCpu * 1000 / runs, httpCpu * 1000 / runs);
-                java.util.Map<String, Long> cpu1 = threadCpu();
+                Threads cpu1 = Threads.now();
                 long[] vm1 = vmCounters();
-                java.util.Map<Long, Long> start = ids0;
-                double javaThreads = threadCpuById().entrySet().stream()
-                        .mapToLong(e -> e.getValue() - start.getOrDefault(e.getKey(), 0L)).sum() / 1e9;
+                double javaThreads = cpu1.since(cpu0).values().stream().mapToLong(Long::longValue).sum() / 1e9;
                 say("threads' CPU over the measured fetches (both legs):%s", top(cpu0, cpu1));
                 // what no live Java thread accounts for: the JIT's compiler threads, the GC's workers,
                 // and threads that ended during the fetches
