@@ -54,10 +54,19 @@ public final class WebSeed {
         IOException last = null;
         for (String base : bases) {
             String url = (base.endsWith("/") ? base : base + "/") + e.path();
+            URI uri;
+            try {
+                uri = usable(url);
+            } catch (IOException bad) {
+                // a torrent's url-list is outside its infohash: one bad entry must not cost the others
+                last = bad;
+                LOG.debug("web seed skipped: {}", bad.getMessage());
+                continue;
+            }
             long backoff = 100;
             for (int attempt = 1; attempt <= attempts; attempt++) {
                 try {
-                    Optional<byte[]> bytes = get(url, from, to);
+                    Optional<byte[]> bytes = get(uri, from, to);
                     if (bytes.isPresent()) {
                         int stored = store(session, e, first, end, bytes.get());
                         if (stored >= 0) return stored;
@@ -95,8 +104,24 @@ public final class WebSeed {
     }
 
     /** Exactly bytes [from, to) or empty: a short body, a wrong Content-Range or status is refused. */
-    private Optional<byte[]> get(String url, long from, long to) throws IOException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+    /** The URL as an absolute http(s) URI, or an IOException naming what is wrong with it. */
+    static URI usable(String url) throws IOException {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (java.net.URISyntaxException bad) {
+            throw new IOException("web seed URL " + url + " is malformed: " + bad.getMessage());
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+            throw new IOException("web seed URL " + url + " is not http(s)");
+        }
+        if (uri.getHost() == null || uri.getPort() > 65535) throw new IOException("web seed URL " + url + " has no usable host and port");
+        return uri;
+    }
+
+    private Optional<byte[]> get(URI url, long from, long to) throws IOException {
+        HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout)
                 .header("Range", "bytes=" + from + "-" + (to - 1)).GET().build();
         HttpResponse<InputStream> r;
         try {
@@ -105,7 +130,7 @@ public final class WebSeed {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", ie);
         }
-        try (InputStream in = new IdleTimeoutInputStream(r.body(), timeout, url)) {
+        try (InputStream in = new IdleTimeoutInputStream(r.body(), timeout, url.toString())) {
             int want = (int) (to - from);
             if (r.statusCode() == 206) {
                 String cr = r.headers().firstValue("Content-Range").orElse("");
