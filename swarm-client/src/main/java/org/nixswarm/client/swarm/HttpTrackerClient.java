@@ -4,11 +4,8 @@ import bt.metainfo.TorrentId;
 import bt.tracker.TrackerResponse;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.nixswarm.client.net.BlockingGet;
 import org.nixswarm.client.swarm.AnnounceEvents.Event;
 
 /**
@@ -16,23 +13,25 @@ import org.nixswarm.client.swarm.AnnounceEvents.Event;
  * HttpTracker, whose single-connection Apache client fails every announce that overlaps another
  * ("Connection is still allocated") — with several bundles going at once that is most of them,
  * and Bt then waits a minute before asking that tracker again. Here every announce is an
- * independent request on a shared, pooled {@link HttpClient}.
+ * independent request ({@link BlockingGet}, over the JDK's keep-alive pool). A tracker is a third
+ * party: its answer is bounded in size ({@link #MAX_ANSWER}) and in time (three times the timeout
+ * for the whole exchange), where reading the body whole with no limit let one that streamed for
+ * ever hold the announce thread and fill the heap.
  *
  * <p>Reports real uploaded / downloaded / left; sends {@code completed} the first time {@code left}
  * reaches 0 after a start with something left. Never throws: every failure is a failed response
  * with a one-line message.
  */
 final class HttpTrackerClient extends AnnouncingTracker {
+    /** An answer's peers take 6-50 bytes each, for at most a few hundred peers. */
+    static final int MAX_ANSWER = 1 << 20;
     private final String url;
-    private final HttpClient http;
     private final Duration timeout;
     private volatile byte[] trackerId;
 
-    HttpTrackerClient(String url, HttpClient http, Duration timeout, byte[] peerId, int port, InetAddress announcedIp, int numWant,
-                      AnnounceStats stats) {
+    HttpTrackerClient(String url, Duration timeout, byte[] peerId, int port, InetAddress announcedIp, int numWant, AnnounceStats stats) {
         super(peerId, port, announcedIp, numWant, stats);
         this.url = url;
-        this.http = http;
         this.timeout = timeout;
     }
 
@@ -41,22 +40,15 @@ final class HttpTrackerClient extends AnnouncingTracker {
         AnnounceStats.Transfer t = stats.of(torrent);
         Event event = events.effective(torrent, asked, t.left());
         String target = url + (url.contains("?") ? "&" : "?") + query(torrent, event, want == null ? numWant : want, t);
-        HttpRequest req;
+        BlockingGet.Response r;
         try {
-            req = HttpRequest.newBuilder(URI.create(target)).timeout(timeout).GET().build();
-        } catch (IllegalArgumentException e) {
-            return TrackerResponse.failure("tracker URL " + url + " is not usable: " + e.getMessage());
-        }
-        HttpResponse<byte[]> r;
-        try {
-            r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            r = BlockingGet.get(target, timeout, MAX_ANSWER);
+        } catch (BlockingGet.TooLargeException e) {
+            return TrackerResponse.failure("tracker " + url + " answered larger than " + MAX_ANSWER + " bytes");
         } catch (IOException e) {
             return TrackerResponse.failure("tracker " + url + " unreachable: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return TrackerResponse.failure("announce to " + url + " interrupted");
         }
-        if (r.statusCode() != 200) return TrackerResponse.failure("tracker " + url + " answered HTTP " + r.statusCode());
+        if (r.status() != 200) return TrackerResponse.failure("tracker " + url + " answered HTTP " + r.status());
         TrackerResponse answer = TrackerAnswerDecoder.decode(r.body(), url);
         if (answer.isSuccess()) {
             answer.getTrackerId().ifPresent(id -> trackerId = id);

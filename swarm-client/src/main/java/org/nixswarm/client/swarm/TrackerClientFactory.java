@@ -8,12 +8,11 @@ import bt.tracker.TrackerFactory;
 import com.google.inject.Inject;
 import java.net.InetAddress;
 import java.net.SocketException;
-import java.net.http.HttpClient;
 import java.time.Duration;
 
 /**
  * Bt's tracker factory for {@code http}, {@code https} and {@code udp} announce URLs: one
- * {@link HttpTrackerClient} per HTTP URL, all sharing one pooled, thread-safe HTTP client, and one
+ * {@link HttpTrackerClient} per HTTP URL (connections kept alive in the JDK's pool), and one
  * {@link UdpTrackerClient} per UDP URL, all sharing one UDP socket (opened on first use, closed
  * with the runtime).
  */
@@ -21,7 +20,6 @@ final class TrackerClientFactory implements TrackerFactory {
     private final IdentityService identity;
     private final Config config;
     private final AnnounceStats stats;
-    private final HttpClient http;
     private final Duration timeout;
     private final UdpTrackerClient.Timing udpTiming = UdpTrackerClient.Timing.standard();
     private UdpTrackerSocket udp;
@@ -33,8 +31,6 @@ final class TrackerClientFactory implements TrackerFactory {
         this.config = config;
         this.stats = stats;
         this.timeout = config.getTrackerTimeout() != null ? config.getTrackerTimeout() : Duration.ofSeconds(10);
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
         lifecycle.onShutdown("Close the UDP tracker socket", this::closeUdp);
     }
 
@@ -48,7 +44,7 @@ final class TrackerClientFactory implements TrackerFactory {
             return new UdpTrackerClient(trackerUrl, this::udpSocket, udpTiming, peerId, config.getAcceptorPort(), ip,
                     config.getNumberOfPeersToRequestFromTracker(), stats);
         }
-        return new HttpTrackerClient(trackerUrl, http, timeout, peerId, config.getAcceptorPort(), ip,
+        return new HttpTrackerClient(trackerUrl, timeout, peerId, config.getAcceptorPort(), ip,
                 config.getNumberOfPeersToRequestFromTracker(), stats);
     }
 

@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,8 +70,7 @@ class TrackerClientTest {
     }
 
     private HttpTrackerClient newClient(String url) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-        return new HttpTrackerClient(url, http, Duration.ofSeconds(2), PEER_ID, 7000, null, 50,
+        return new HttpTrackerClient(url, Duration.ofSeconds(2), PEER_ID, 7000, null, 50,
                 t -> new AnnounceStats.Transfer(11, 22, left.get()));
     }
 
@@ -209,8 +207,7 @@ class TrackerClientTest {
     @Test
     void aSeedingOnlySessionIsNotHandedPeersButLearnsThem() {
         List<Peer> heard = new ArrayList<>();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpTrackerClient seeding = new HttpTrackerClient("http://127.0.0.1:" + server.getAddress().getPort() + "/announce", http,
+        HttpTrackerClient seeding = new HttpTrackerClient("http://127.0.0.1:" + server.getAddress().getPort() + "/announce",
                 Duration.ofSeconds(2), PEER_ID, 7000, null, 50, new AnnounceStats() {
                     @Override
                     public Transfer of(TorrentId torrent) {
