@@ -83,6 +83,8 @@ public final class SwarmClient implements AutoCloseable {
         List<PublicKey> uk = new ArrayList<>();
         for (String k : config.upstreamKeys()) uk.add(key(k));
         PublicKey publisher = config.dht() == null || config.dht().publisherKey() == null ? null : key(config.dht().publisherKey());
+        if (config.indexUrl() != null) checkHttpUrl(config.indexUrl(), "--index");
+        if (config.upstreamUrl() != null) checkHttpUrl(config.upstreamUrl(), "--upstream");
         if (config.indexUrl() != null && ik.isEmpty()) {
             throw new ClientException("--index " + config.indexUrl() + " needs --index-key (the planner's public key)");
         }
@@ -138,6 +140,23 @@ public final class SwarmClient implements AutoCloseable {
         } catch (FormatException e) {
             throw new ClientException(e.getMessage());
         }
+    }
+
+    /**
+     * Refused at start, with the option's name: a URL that cannot work (another scheme, no host, a
+     * space) used to fail every lookup later, one 500 per narinfo, some with a ClassCastException.
+     */
+    private static void checkHttpUrl(String url, String option) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new ClientException(option + ": not a URL '" + url + "': " + e.getMessage());
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))) {
+            throw new ClientException(option + ": '" + url + "' is not an http:// or https:// URL");
+        }
+        if (uri.getHost() == null || uri.getPort() > 65535) throw new ClientException(option + ": no usable host and port in '" + url + "'");
     }
 
     private static DhtNode startDht(DhtSettings d) {

@@ -69,7 +69,14 @@ public final class BlockingGet {
     public static Response get(String url, Duration timeout, int maxBody) throws IOException {
         HttpURLConnection c;
         try {
-            c = (HttpURLConnection) URI.create(url).toURL().openConnection(Proxy.NO_PROXY);
+            URI uri = URI.create(url);
+            // checked before opening: an ftp: or file: URL (a typo in --index, a tracker named by a
+            // torrent) would be fetched by another protocol's handler, and was a ClassCastException
+            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                throw new IOException("not an http(s) URL: " + url);
+            }
+            if (uri.getHost() == null || uri.getPort() > 65535) throw new IOException("no usable host and port in " + url);
+            c = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
         } catch (IllegalArgumentException e) {
             throw new IOException("bad URL " + url + ": " + e.getMessage(), e);
         }
