@@ -52,7 +52,8 @@ public final class SubstituterServer implements AutoCloseable {
                         }
                     })
                     .bind(listen).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Exception, not RuntimeException: Netty rethrows the bind's checked BindException undeclared
             close();
             throw new ClientException("cannot listen on " + listen.getHostString() + ":" + listen.getPort() + ": " + e.getMessage(), e);
         }
