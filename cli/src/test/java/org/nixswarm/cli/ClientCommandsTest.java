@@ -81,6 +81,14 @@ class ClientCommandsTest {
         assertEquals(1, r.code());
         assertEquals("nix-swarm serve: --cache-size: not a size 'ten' (expected e.g. 10G, 500M, 64K or 0)", r.err().strip());
 
+        // a unit with no number used to be a StringIndexOutOfBoundsException's stack trace
+        r = run("serve", "--cache-size", "iB", "--cache-dir", tmp.toString());
+        assertEquals(1, r.code());
+        assertEquals("nix-swarm serve: --cache-size: not a size 'iB' (expected e.g. 10G, 500M, 64K or 0)", r.err().strip());
+        r = run("serve", "--prefetch-below", "IB", "--cache-dir", tmp.toString(), "--peer-port", "0");
+        assertEquals(1, r.code());
+        assertEquals("nix-swarm serve: --prefetch-below: not a size 'IB' (expected e.g. 10G, 500M, 64K or 0)", r.err().strip());
+
         r = run("serve", "--index", "http://127.0.0.1:1/", "--cache-dir", tmp.toString(), "--peer-port", "0");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--index-key"), r.err());

@@ -14,6 +14,8 @@ public final class Sizes {
         else if (t.endsWith("B") && t.length() > 1 && !Character.isDigit(t.charAt(t.length() - 2))) {
             t = t.substring(0, t.length() - 1);
         }
+        // "iB" or "B" alone: no digits left to look at
+        if (t.isEmpty()) throw new ClientException(what + ": not a size '" + text + "' (expected e.g. 10G, 500M, 64K or 0)");
         long mult = 1;
         char last = t.charAt(t.length() - 1);
         switch (last) {
