@@ -40,12 +40,65 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
         this.prefetchBelow = prefetchBelow;
     }
 
+    // HTTP/1.1 pipelining: answers go out in the order of the requests, but lookups finish on the
+    // worker pool in any order (a pipelined nix-cache-info used to overtake the NAR asked for before
+    // it). So a connection has one request in hand at a time; the next ones wait here, and the
+    // connection is not read meanwhile (a client cannot queue unbounded work). Event loop only.
+    private final java.util.ArrayDeque<FullHttpRequest> waiting = new java.util.ArrayDeque<>();
+    private boolean busy;
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (busy) {
+            waiting.add(req.retain());
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        handle(ctx, req);
+    }
+
+    /**
+     * The current request's answer is written, up to its last part (written after it, the next
+     * answer cannot overtake it): the next request waiting, if any, is handled.
+     */
+    private void answered(ChannelHandlerContext ctx) {
+        ctx.executor().execute(() -> {
+            busy = false;
+            FullHttpRequest next = waiting.poll();
+            if (next == null) {
+                if (ctx.channel().isActive()) ctx.channel().config().setAutoRead(true);
+                return;
+            }
+            try {
+                handle(ctx, next);
+            } finally {
+                next.release();
+            }
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        for (FullHttpRequest r; (r = waiting.poll()) != null; ) r.release();
+        super.channelInactive(ctx);
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+        busy = true;
+        if (req.decoderResult().isFailure()) {
+            // a request line or headers over the codec's limits, or no HTTP at all: the codec reads
+            // nothing more of this connection, so it is answered and closed (it used to be routed
+            // as if fine, and a keep-alive client then waited for ever for its next answer)
+            Throwable why = req.decoderResult().cause();
+            send(ctx, HttpResponseStatus.BAD_REQUEST, "text/plain", "bad request: "
+                    + (why != null && why.getMessage() != null ? why.getMessage() : "malformed") + "\n", false, false);
+            return;
+        }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         boolean head = req.method().equals(HttpMethod.HEAD);
         if (!head && !req.method().equals(HttpMethod.GET)) {
             send(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "only GET and HEAD\n", keepAlive, false);
+            answered(ctx);
             return;
         }
         String path = req.uri();
@@ -54,6 +107,7 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (path.equals("/nix-cache-info")) {
             send(ctx, HttpResponseStatus.OK, "text/x-nix-cache-info",
                     "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: " + client.config().priority() + "\n", keepAlive, head);
+            answered(ctx);
         } else if (path.matches("/[0-9a-z]{32}\\.narinfo")) {
             String hash = path.substring(1, 33);
             org.nixswarm.client.net.Trace.mark(hash, "narinfo request");
@@ -64,6 +118,7 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
             blocking.execute(() -> nar(ctx, file, keepAlive, head));
         } else {
             send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", "not found\n", keepAlive, head);
+            answered(ctx);
         }
     }
 
@@ -84,6 +139,8 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
         } catch (RuntimeException e) {
             LOG.error("{}.narinfo", hash, e);
             send(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", "internal error\n", keepAlive, head);
+        } finally {
+            answered(ctx);
         }
     }
 
@@ -96,11 +153,13 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
         } catch (NotFoundException e) {
             client.cache().unpin(file);
             send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", e.getMessage() + "\n", keepAlive, head);
+            answered(ctx);
             return;
         } catch (RuntimeException e) {
             client.cache().unpin(file);
             LOG.warn("nar/{}: {}", file, e.getMessage());
             send(ctx, HttpResponseStatus.BAD_GATEWAY, "text/plain", e.getMessage() + "\n", keepAlive, head);
+            answered(ctx);
             return;
         }
         HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
@@ -111,6 +170,7 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
             client.cache().unpin(file);
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER,
                     res.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
+            answered(ctx);
             return;
         }
         ctx.write(res);
@@ -118,7 +178,10 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
         // does: a read from a file just downloaded (in the page cache) costs less than the two
         // thread hand-offs a separate streaming pool added to every chunk. The unpin is not: it may
         // run an eviction pass (file deletes) under the cache's lock.
-        new NarStreamer(ctx, f, keepAlive, ctx.executor(), () -> unpinLater(file)).start();
+        new NarStreamer(ctx, f, keepAlive, ctx.executor(), () -> {
+            unpinLater(file);
+            answered(ctx);
+        }).start();
     }
 
     private void unpinLater(String file) {
