@@ -46,6 +46,8 @@ public final class IndexClient {
     private final Map<String, Long> directoryAttempts = new ConcurrentHashMap<>();
     /** Entries kept from bundle directories, all bundles together (about 1.5 KB each in memory). */
     static final int DIRECTORY_ENTRIES = 16_384;
+    /** Entries kept from prefix answers, all prefixes together (about a hundred full buckets). */
+    static final int PREFIX_ENTRIES = 16_384;
     /** A directory's answer may not be larger (index lines average 1.15 KB). */
     private static final int DIRECTORY_MAX_ANSWER = 24 << 20;
     private static final Duration DIRECTORY_TTL = Duration.ofHours(1);
@@ -102,9 +104,32 @@ public final class IndexClient {
                 if (known.isPresent()) return known;
             }
             c = new Cached(System.nanoTime() + prefixTtl.toNanos(), fetchPrefix(prefix));
-            prefixCache.put(prefix, c);
+            keep(prefix, c);
         }
         return verified(c, "prefix " + prefix, storeHash);
+    }
+
+    /**
+     * Keeps a prefix answer for its TTL, within {@link #PREFIX_ENTRIES} entries in all: the expired
+     * answers go first, then the oldest. (Expired ones were only ever replaced, never dropped: every
+     * bucket asked for in the life of a substituter stayed in memory.) An answer larger than the
+     * bound by itself serves its one lookup and is not kept.
+     */
+    private void keep(String prefix, Cached c) {
+        synchronized (prefixCache) {
+            long now = System.nanoTime();
+            prefixCache.values().removeIf(p -> p.expires < now);
+            if (c.entries.size() > PREFIX_ENTRIES) return;
+            prefixCache.put(prefix, c);
+            int total = prefixCache.values().stream().mapToInt(p -> p.entries.size()).sum();
+            if (total <= PREFIX_ENTRIES) return;
+            List<Map.Entry<String, Cached>> oldest = new ArrayList<>(prefixCache.entrySet());
+            oldest.sort(java.util.Comparator.comparingLong(e -> e.getValue().expires));
+            for (Map.Entry<String, Cached> e : oldest) {
+                if (total <= PREFIX_ENTRIES) break;
+                if (prefixCache.remove(e.getKey(), e.getValue())) total -= e.getValue().entries.size();
+            }
+        }
     }
 
     private Optional<IndexEntry> verified(Cached c, String source, String storeHash) {
@@ -348,4 +373,9 @@ public final class IndexClient {
     }
 
     public String baseUrl() { return base; }
+
+    /** Entries held from prefix answers (for tests of the bound). */
+    int cachedPrefixEntries() {
+        return prefixCache.values().stream().mapToInt(c -> c.entries.size()).sum();
+    }
 }
