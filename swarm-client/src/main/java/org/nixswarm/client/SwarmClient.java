@@ -286,9 +286,29 @@ public final class SwarmClient implements AutoCloseable {
             }
         }
         if (failure != null) throw new ClientException("index unavailable and upstream does not have " + storeHash + ": " + describe(failure), failure);
-        negative.put(storeHash, System.nanoTime() + config.negativeTtl().toNanos());
+        rememberUnknown(storeHash);
         throw new NotFoundException(storeHash + " is in no bundle and not upstream");
     }
+
+    /** Unknown hashes remembered at most (about 100 bytes each). */
+    static final int NEGATIVE_ENTRIES = 65_536;
+
+    /**
+     * Remembers a miss for the negative TTL. Expired misses were never dropped: every hash Nix (or
+     * any local process) ever asked about in vain stayed in memory for the life of the substituter.
+     */
+    private void rememberUnknown(String storeHash) {
+        long now = System.nanoTime();
+        if (negative.size() >= NEGATIVE_ENTRIES) {
+            negative.values().removeIf(until -> until - now <= 0);
+            // all still fresh: forgetting them costs a lookup each, never a wrong answer
+            if (negative.size() >= NEGATIVE_ENTRIES) negative.clear();
+        }
+        negative.put(storeHash, now + config.negativeTtl().toNanos());
+    }
+
+    /** Misses remembered (for tests of the bound). */
+    int negativeEntries() { return negative.size(); }
 
     /** A verified index entry (from the index or the DHT) as a resolution, kept in the cache; null if its narinfo is refused. */
     private Resolution accept(String storeHash, Optional<IndexEntry> e, String source) {
