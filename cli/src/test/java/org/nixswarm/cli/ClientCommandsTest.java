@@ -71,7 +71,7 @@ class ClientCommandsTest {
     }
 
     @Test
-    void badFlagsAreOneLineErrors() {
+    void badFlagsAreOneLineErrors() throws Exception {
         Run r = run("fetch", "/not/a/store/path", "--cache-dir", tmp.toString());
         assertEquals(1, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -103,6 +103,19 @@ class ClientCommandsTest {
         assertEquals(1, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("--seed-plan") && r.err().contains("no-plan"), r.err());
+
+        // a plan that is not JSON, and one whose server refuses the connection: one line that says so
+        // (they were Jackson's two-line message, and "...manifest.json: null")
+        Path notJson = tmp.resolve("not-json");
+        java.nio.file.Files.writeString(notJson, "x");
+        r = run("serve", "--seed-budget", "1G", "--seed-plan", notJson.toString(), "--cache-dir", tmp.toString(), "--peer-port", "0");
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("not JSON"), r.err());
+        r = run("serve", "--seed-budget", "1G", "--seed-plan", "http://127.0.0.1:1/", "--cache-dir", tmp.toString(), "--peer-port", "0");
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().strip().endsWith("ConnectException"), r.err());
     }
 
     @Test

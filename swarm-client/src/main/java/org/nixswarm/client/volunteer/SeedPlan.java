@@ -50,6 +50,9 @@ public final class SeedPlan {
         JsonNode root;
         try {
             root = JSON.readTree(reader.read(manifest));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Jackson's own message runs over two lines (the source location on the second)
+            throw new ClientException("--seed-plan " + manifest + ": not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new ClientException("--seed-plan " + manifest + ": " + e.getMessage());
         }
@@ -93,7 +96,9 @@ public final class SeedPlan {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IOException(where + ": no complete answer in " + timeout.toMillis() * 3 + " ms");
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IOException(where + ": " + e.getCause().getMessage(), e.getCause());
+            // a refused connection has no message: "null" said nothing
+            Throwable why = e.getCause();
+            throw new IOException(where + ": " + (why.getMessage() != null ? why.getMessage() : why.getClass().getSimpleName()), why);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
