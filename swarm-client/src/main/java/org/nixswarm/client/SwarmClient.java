@@ -335,6 +335,16 @@ public final class SwarmClient implements AutoCloseable {
      * The file {@code nar/<fileName>}, complete or being downloaded; servers stream its
      * {@link NarFile#servableBytes()} as they grow and abort if its completion fails.
      */
+    /**
+     * The size of {@code nar/<fileName>} as its narinfo gives it, without fetching it: what a
+     * {@code HEAD} is answered with.
+     */
+    public long narSize(String fileName) {
+        Resolution r = byFile.get(fileName);
+        if (r == null) throw new NotFoundException("nar/" + fileName + " belongs to no narinfo this client has served");
+        return r.narinfo().fileSize();
+    }
+
     public NarFile nar(String fileName) {
         Resolution r = byFile.get(fileName);
         if (r == null) throw new NotFoundException("nar/" + fileName + " belongs to no narinfo this client has served");

@@ -2,6 +2,7 @@ package org.nixswarm.client.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -145,6 +146,23 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
 
     private void nar(ChannelHandlerContext ctx, String file, boolean keepAlive, boolean head) {
+        if (head) {
+            // what a GET would answer, from the narinfo: a HEAD does not start a download
+            try {
+                long size = client.narSize(file);
+                HttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
+                res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-nix-nar");
+                res.headers().set(HttpHeaderNames.CONTENT_LENGTH, size);
+                if (keepAlive) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                ChannelFuture w = ctx.writeAndFlush(res);
+                if (!keepAlive) w.addListener(ChannelFutureListener.CLOSE);
+            } catch (NotFoundException e) {
+                send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", e.getMessage() + "\n", keepAlive, true);
+            } finally {
+                answered(ctx);
+            }
+            return;
+        }
         NarFile f;
         // pinned before the lookup: an eviction between the lookup and the stream would close the file under it
         client.cache().pin(file);
@@ -166,13 +184,6 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-nix-nar");
         res.headers().set(HttpHeaderNames.CONTENT_LENGTH, f.size());
         if (keepAlive) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        if (head) {
-            client.cache().unpin(file);
-            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER,
-                    res.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
-            answered(ctx);
-            return;
-        }
         ctx.write(res);
         // chunks are read and written on the connection's event loop, as Netty's ChunkedNioFile
         // does: a read from a file just downloaded (in the page cache) costs less than the two
@@ -201,6 +212,20 @@ final class SubstituterHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (keepAlive) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         var future = ctx.writeAndFlush(res);
         if (!keepAlive) future.addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * A connection idle for the server's idle time is closed, unless a request is in hand (a NAR
+     * waiting for peers writes nothing for a while): Nix's curl opens a new one when it needs it,
+     * and the sockets a client leaves open are not held for ever.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+            if (!busy) ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override

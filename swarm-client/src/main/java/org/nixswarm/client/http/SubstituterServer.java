@@ -9,7 +9,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -28,6 +30,8 @@ public final class SubstituterServer implements AutoCloseable {
     private final EventLoopGroup io = new NioEventLoopGroup(2);
     /** Nix opens about 25 connections; more lookups than this wait in the queue. */
     static final int LOOKUP_THREADS = 64;
+    /** A connection with no request in hand is closed after this long without traffic (nginx's keep-alive timeout is 75 s). */
+    static final Duration IDLE_CLOSE = Duration.ofSeconds(75);
 
     private final ExecutorService blocking;
     private final Channel channel;
@@ -41,13 +45,18 @@ public final class SubstituterServer implements AutoCloseable {
 
     /** {@code prefetchBelow}: see {@link SwarmClient#prefetch}; 0 never prefetches. */
     public SubstituterServer(SwarmClient client, InetSocketAddress listen, long prefetchBelow) {
+        this(client, listen, prefetchBelow, IDLE_CLOSE);
+    }
+
+    SubstituterServer(SwarmClient client, InetSocketAddress listen, long prefetchBelow, Duration idleClose) {
         blocking = pool("nix-swarm-http-", LOOKUP_THREADS);
         try {
             channel = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
+                            ch.pipeline().addLast(new IdleStateHandler(0, 0, idleClose.toMillis(), TimeUnit.MILLISECONDS),
+                                    new HttpServerCodec(), new HttpObjectAggregator(8192),
                                     new SubstituterHandler(client, blocking, prefetchBelow));
                         }
                     })

@@ -25,7 +25,8 @@ import org.nixswarm.client.TestBundle;
 
 /**
  * The substituter at the level of bytes on one connection: pipelined requests are answered in
- * their order (HTTP/1.1), and a request the codec cannot read is a 400 that closes the connection.
+ * their order (HTTP/1.1), a request the codec cannot read is a 400 that closes the connection, a
+ * HEAD of a file fetches nothing, and an idle connection is closed.
  */
 class SubstituterRequestTest {
     @TempDir Path tmp;
@@ -106,6 +107,67 @@ class SubstituterRequestTest {
             assertEquals(400, a.status(), a.text());
             assertTrue(a.text().startsWith("bad request"), a.text());
             assertEquals(-1, k.getInputStream().read(), "closed after the 400 (the codec reads no more of it)");
+        }
+    }
+
+    /** A response head only (a HEAD's answer has a Content-Length but no body). */
+    private static Answer readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) throw new IOException("connection ended in a response head: '" + head + "'");
+            head.append((char) c);
+        }
+        String[] lines = head.toString().split("\r\n");
+        Map<String, String> h = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0) h.put(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+        }
+        return new Answer(Integer.parseInt(lines[0].split(" ")[1]), h, new byte[0]);
+    }
+
+    @Test
+    void aHeadOfAFileAnswersFromItsNarinfoAndFetchesNothing() throws Exception {
+        try (TestBundle b = new TestBundle(tmp.resolve("cache"), new long[] {300_000}, 16384, 22);
+             SwarmClient c = new SwarmClient(ClientConfig.defaults(tmp.resolve("client"), TestBundle.freePort())
+                     .withUpstream(b.upstreamUrl(), List.of(b.cacheKeyPublic())));
+             SubstituterServer s = new SubstituterServer(c, new InetSocketAddress("127.0.0.1", 0), 0);
+             Socket k = new Socket("127.0.0.1", s.address().getPort())) {
+            k.setSoTimeout(20_000);
+            InputStream in = k.getInputStream();
+            send(k, "HEAD /" + b.narinfo(0).url() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertEquals(404, readHead(in).status(), "a file of no narinfo served is unknown");
+            send(k, get("/" + b.hash(0) + ".narinfo"));
+            assertEquals(200, read(in).status());
+            send(k, "HEAD /" + b.narinfo(0).url() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + get("/nix-cache-info"));
+            Answer head = readHead(in);
+            assertEquals(200, head.status());
+            assertEquals("300000", head.headers().get("content-length"));
+            assertTrue(read(in).text().startsWith("StoreDir: /nix/store"), "nothing was sent after the head");
+            assertTrue(c.cache().existing(b.fileName(0)).isEmpty(), "the HEAD started no download");
+            send(k, get("/" + b.narinfo(0).url()));
+            assertArrayEquals(b.data(0), read(in).body());
+        }
+    }
+
+    @Test
+    void anIdleConnectionIsClosedAndABusyOneIsNot() throws Exception {
+        try (SwarmClient c = new SwarmClient(ClientConfig.defaults(tmp.resolve("client"), TestBundle.freePort()));
+             SubstituterServer s = new SubstituterServer(c, new InetSocketAddress("127.0.0.1", 0), 0, java.time.Duration.ofMillis(400));
+             Socket k = new Socket("127.0.0.1", s.address().getPort())) {
+            k.setSoTimeout(5_000);
+            InputStream in = k.getInputStream();
+            // a request every 150 ms keeps it open well past the idle time
+            for (int i = 0; i < 6; i++) {
+                send(k, get("/nix-cache-info"));
+                assertEquals(200, read(in).status());
+                Thread.sleep(150);
+            }
+            long t0 = System.nanoTime();
+            assertEquals(-1, in.read(), "closed once idle");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms >= 150 && ms < 4_000, "closed after the idle time, not at once or never: " + ms + " ms");
         }
     }
 }
