@@ -1,10 +1,6 @@
 package org.nixswarm.client.volunteer;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -12,6 +8,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import org.nixswarm.client.net.BlockingGet;
 import org.nixswarm.core.FormatException;
 import org.nixswarm.core.bencode.BValue;
 import org.nixswarm.core.bencode.BencodeDecoder;
@@ -22,11 +19,11 @@ import org.nixswarm.core.bencode.BencodeDecoder;
  * whose URL has no such part cannot be scraped.
  */
 public final class Scraper {
-    private final HttpClient http;
+    /** A scrape answer is ~60 bytes per infohash asked; far more means a broken or hostile tracker. */
+    private static final int BYTES_PER_INFOHASH = 1024;
     private final Duration timeout;
 
     public Scraper(Duration timeout) {
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
         this.timeout = timeout;
     }
 
@@ -47,19 +44,11 @@ public final class Scraper {
             url.append("info_hash=");
             for (byte b : HexFormat.of().parseHex(ih)) url.append('%').append(String.format("%02X", b & 0xff));
         }
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url.toString())).timeout(timeout).GET().build();
-        HttpResponse<byte[]> r;
-        try {
-            r = http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).get(timeout.toMillis() * 3, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IOException(base + ": no complete answer in " + timeout.toMillis() * 3 + " ms");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IOException(base + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        if (r.statusCode() != 200) throw new IOException(base + ": HTTP " + r.statusCode());
+        // bounded in size and time (BlockingGet): the plan names the trackers, but a tracker streaming
+        // an endless body was read whole for three timeouts, as fast as it could send
+        BlockingGet.Response r = BlockingGet.get(url.toString(), timeout,
+                (int) Math.min(Integer.MAX_VALUE - 8, Math.max(1L << 20, (long) infohashes.size() * BYTES_PER_INFOHASH)));
+        if (r.status() != 200) throw new IOException(base + ": HTTP " + r.status());
         try {
             BValue v = BencodeDecoder.decode(r.body());
             if (!(v instanceof BValue.BDict d)) throw new IOException(base + ": the answer is not a dictionary");
