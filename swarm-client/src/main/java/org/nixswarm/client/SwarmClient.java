@@ -509,8 +509,11 @@ public final class SwarmClient implements AutoCloseable {
             LOG.warn("bundle {} unavailable: {}", ie.infohash().hex(), e.getMessage());
             return false;
         }
-        BundleLayout.Entry e = layout.entry(ie.fileIndex());
-        if (e.pad() || !e.path().equals(ie.filePath()) || e.size() != f.size() || !layout.isolated(e)) {
+        // the planner signed the entry, but its file index must still name this file of this torrent:
+        // one out of range was an exception that failed the download instead of going upstream
+        int fi = ie.fileIndex();
+        BundleLayout.Entry e = fi >= 0 && fi < layout.entries().size() ? layout.entry(fi) : null;
+        if (e == null || e.pad() || !e.path().equals(ie.filePath()) || e.size() != f.size() || !layout.isolated(e)) {
             LOG.warn("bundle {}: file {} does not match the index entry; using upstream", ie.infohash().hex(), ie.fileIndex());
             return false;
         }

@@ -142,6 +142,11 @@ public final class TestBundle implements AutoCloseable {
         return n;
     }
 
+    /** A signature by this bundle's planner key (for entries a test changes). */
+    public String plannerSign(byte[] message) {
+        return plannerKey.sign(message);
+    }
+
     /** The text an index entry's planner signature covers (docs/formats.md). */
     public byte[] signedMessage(ObjectNode n) throws Exception {
         String narinfoSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

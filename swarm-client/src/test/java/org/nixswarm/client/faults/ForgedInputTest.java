@@ -99,6 +99,36 @@ class ForgedInputTest {
         }
     }
 
+    /**
+     * An entry the planner signed, but whose file index is not the file in the bundle's torrent
+     * (past its end, or another file's; a negative one is refused when the entry is read): the file
+     * comes from the upstream cache, not from whatever the index points at, and the download does
+     * not fail (an index past the end used to fail it).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {99, 2})
+    void aSignedEntryWithAWrongFileIndexIsFetchedFromUpstream(int fileIndex) throws Exception {
+        try (TestBundle b = new TestBundle(tmp.resolve("cache"), new long[] {100_000, 30_000}, 16384, 34)) {
+            b.entryFilter = n -> {
+                try {
+                    n.put("fileIndex", fileIndex);
+                    return n.put("sig", b.plannerSign(b.signedMessage(n)));
+                } catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            };
+            String index = b.startIndex();
+            ClientConfig cfg = b.config(tmp.resolve("client"), index).withUpstream(b.upstreamUrl(), List.of(b.cacheKeyPublic()));
+            try (SwarmClient c = new SwarmClient(cfg)) {
+                assertEquals(fileIndex, c.resolve(b.hash(0)).entry().fileIndex(), "the planner's signature holds");
+                NarFile f = c.download(c.resolve(b.hash(0)));
+                f.completion().get(20, TimeUnit.SECONDS);
+                assertEquals(100_000, f.bytesFromUpstream());
+                assertArrayEquals(b.data(0), Files.readAllBytes(tmp.resolve("client/nar/" + b.fileName(0))));
+            }
+        }
+    }
+
     @Test
     void aTorrentThatIsNotItsInfohashIsRefusedAndTheFileComesFromUpstream() throws Exception {
         Path root = tmp.resolve("cache");
