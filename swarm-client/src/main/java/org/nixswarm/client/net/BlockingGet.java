@@ -67,6 +67,31 @@ public final class BlockingGet {
      * connection carries the next request.
      */
     public static Response get(String url, Duration timeout, int maxBody) throws IOException {
+        return get(url, timeout, maxBody, null);
+    }
+
+    /**
+     * Answers larger than {@code threshold} bytes, of which at most {@code permits} are read at a
+     * time: a cap per answer must allow the largest honest answer (a prefix bucket of a huge index),
+     * but that many at once on every lookup thread is the heap of a hostile server's choosing.
+     */
+    public static final class LargeAnswers {
+        private final int threshold;
+        private final java.util.concurrent.Semaphore permits;
+
+        public LargeAnswers(int threshold, int permits) {
+            this.threshold = threshold;
+            this.permits = new java.util.concurrent.Semaphore(permits);
+        }
+
+        /** Large answers that may start being read now (for tests). */
+        int available() {
+            return permits.availablePermits();
+        }
+    }
+
+    /** As {@link #get(String, Duration, int)}; past {@code large}'s threshold the read needs one of its permits, or fails. */
+    public static Response get(String url, Duration timeout, int maxBody, LargeAnswers large) throws IOException {
         HttpURLConnection c;
         try {
             URI uri = URI.create(url);
@@ -93,6 +118,7 @@ public final class BlockingGet {
             DISCONNECTS.execute(c::disconnect);
         }, Math.max(1, wholeMs), TimeUnit.MILLISECONDS);
         boolean reusable = false;
+        boolean[] holdsLarge = new boolean[1];
         try {
             int status = c.getResponseCode();
             if (status < 0) throw new IOException(url + ": not an HTTP answer");
@@ -106,7 +132,7 @@ public final class BlockingGet {
                 reusable = drain(err);
                 return new Response(status, start);
             }
-            byte[] body = read(c.getInputStream(), url, maxBody);
+            byte[] body = read(c.getInputStream(), url, maxBody, large, holdsLarge);
             // HttpURLConnection ends a fixed-length body cut short as if it were complete
             long declared = c.getContentLengthLong();
             if (declared >= 0 && declared != body.length) {
@@ -123,6 +149,7 @@ public final class BlockingGet {
             if (expired.get()) throw new SocketTimeoutException(url + ": no complete answer in " + wholeMs + " ms");
             throw e;
         } finally {
+            if (holdsLarge[0]) large.permits.release();
             deadline.cancel(false);
             // a connection left mid-body cannot carry the next request
             if (!reusable || expired.get()) c.disconnect();
@@ -144,12 +171,18 @@ public final class BlockingGet {
         }
     }
 
-    private static byte[] read(InputStream in, String url, int max) throws IOException {
+    private static byte[] read(InputStream in, String url, int max, LargeAnswers large, boolean[] holdsLarge) throws IOException {
         try (in) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[8192];
             for (int n; (n = in.read(buf)) >= 0; ) {
                 if (out.size() + n > max) throw new TooLargeException(url + ": answer larger than " + max + " bytes");
+                if (large != null && !holdsLarge[0] && out.size() + n > large.threshold) {
+                    if (!large.permits.tryAcquire()) {
+                        throw new IOException(url + ": answer over " + large.threshold + " bytes while others as large are being read");
+                    }
+                    holdsLarge[0] = true;
+                }
                 out.write(buf, 0, n);
             }
             return out.toByteArray();

@@ -37,6 +37,11 @@ public final class IndexClient {
     private final List<PublicKey> keys;
     /** A prefix answer or a torrent: far larger means a broken or hostile index. */
     private static final int MAX_ANSWER = 64 << 20;
+    /**
+     * Answers over 4 MiB (a prefix bucket of an index of ~1 B paths is ~18 MB; of today's, ~0.2 MB)
+     * are read two at a time: 64 lookup threads reading 64 MiB each was the heap a hostile index chose.
+     */
+    private final BlockingGet.LargeAnswers large = new BlockingGet.LargeAnswers(4 << 20, 2);
     private final Duration timeout;
     private final Duration prefixTtl;
     private final Map<String, Cached> prefixCache = new ConcurrentHashMap<>();
@@ -369,7 +374,7 @@ public final class IndexClient {
     }
 
     private BlockingGet.Response get(String path) throws IOException {
-        return BlockingGet.get(base + path, timeout, MAX_ANSWER);
+        return BlockingGet.get(base + path, timeout, MAX_ANSWER, large);
     }
 
     public String baseUrl() { return base; }

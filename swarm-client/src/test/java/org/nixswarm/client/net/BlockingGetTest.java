@@ -111,6 +111,62 @@ class BlockingGetTest {
         }
     }
 
+    /**
+     * Answers past the large threshold are read a permit at a time: while one is being read, another
+     * fails at the threshold instead of growing the heap too, a small one goes on, and the permit is
+     * back once the first is done.
+     */
+    @Test
+    void largeAnswersAreReadAFewAtATime() throws Exception {
+        java.util.concurrent.CountDownLatch rest = new java.util.concurrent.CountDownLatch(1);
+        byte[] big = new byte[2 << 20];
+        java.util.Arrays.fill(big, (byte) 'x');
+        try (org.nixswarm.client.RawHttpServer s = new org.nixswarm.client.RawHttpServer("large-answers") {
+            @Override
+            protected void serve(Socket k) throws IOException {
+                for (String head; (head = readHead(k.getInputStream())) != null; ) {
+                    String path = head.split(" ")[1];
+                    byte[] body = path.equals("/small") ? new byte[1024] : big;
+                    OutputStream o = k.getOutputStream();
+                    o.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    if (path.equals("/slow")) {
+                        o.write(body, 0, 1 << 20);
+                        o.flush();
+                        try {
+                            rest.await();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        o.write(body, 1 << 20, body.length - (1 << 20));
+                    } else {
+                        o.write(body);
+                    }
+                    o.flush();
+                }
+            }
+        }) {
+            Duration timeout = Duration.ofSeconds(5);
+            BlockingGet.LargeAnswers large = new BlockingGet.LargeAnswers(512 << 10, 1);
+            java.util.concurrent.CompletableFuture<BlockingGet.Response> slow = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return BlockingGet.get(s.baseUrl() + "slow", timeout, 4 << 20, large);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (large.available() > 0 && System.nanoTime() < until) Thread.sleep(5);
+            assertEquals(0, large.available(), "the slow answer holds the permit");
+            IOException e = assertThrows(IOException.class, () -> BlockingGet.get(s.baseUrl() + "big", timeout, 4 << 20, large));
+            assertTrue(e.getMessage().contains("while others as large are being read"), e.getMessage());
+            assertEquals(1024, BlockingGet.get(s.baseUrl() + "small", timeout, 4 << 20, large).body().length, "small answers go on");
+            rest.countDown();
+            assertArrayEquals(big, slow.get(5, java.util.concurrent.TimeUnit.SECONDS).body());
+            assertEquals(1, large.available(), "the permit is back");
+            assertArrayEquals(big, BlockingGet.get(s.baseUrl() + "big", timeout, 4 << 20, large).body());
+        }
+    }
+
     record Answer(int status, byte[] body) {}
 
     /** HTTP/1.1 with keep-alive and Content-Length framing; counts the connections it accepts. */
