@@ -142,9 +142,13 @@ public final class TestBundle implements AutoCloseable {
         return n;
     }
 
-    /** A signature by this bundle's planner key (for entries a test changes). */
-    public String plannerSign(byte[] message) {
-        return plannerKey.sign(message);
+    /** {@code n}, changed by a test, signed again by this bundle's planner: the index stands behind it. */
+    public ObjectNode resign(ObjectNode n) {
+        try {
+            return n.put("sig", plannerKey.sign(signedMessage(n)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The text an index entry's planner signature covers (docs/formats.md). */

@@ -109,14 +109,7 @@ class ForgedInputTest {
     @org.junit.jupiter.params.provider.ValueSource(ints = {99, 2})
     void aSignedEntryWithAWrongFileIndexIsFetchedFromUpstream(int fileIndex) throws Exception {
         try (TestBundle b = new TestBundle(tmp.resolve("cache"), new long[] {100_000, 30_000}, 16384, 34)) {
-            b.entryFilter = n -> {
-                try {
-                    n.put("fileIndex", fileIndex);
-                    return n.put("sig", b.plannerSign(b.signedMessage(n)));
-                } catch (Exception ex) {
-                    throw new IllegalStateException(ex);
-                }
-            };
+            b.entryFilter = n -> b.resign(n.put("fileIndex", fileIndex));
             String index = b.startIndex();
             ClientConfig cfg = b.config(tmp.resolve("client"), index).withUpstream(b.upstreamUrl(), List.of(b.cacheKeyPublic()));
             try (SwarmClient c = new SwarmClient(cfg)) {

@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bt.metainfo.TorrentId;
 import bt.tracker.TrackerResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.nixswarm.client.RawHttpServer;
+import org.nixswarm.client.EndlessAnswerServer;
 
 /**
  * A tracker is a third party, and a torrent's announce URLs are outside its infohash: its answer
@@ -26,32 +22,10 @@ import org.nixswarm.client.RawHttpServer;
 class HostileTrackerTest {
     private static final TorrentId TORRENT = TorrentId.fromBytes(new byte[20]);
 
-    /** Answers every announce with 200, a huge Content-Length, {@code send} bytes of it, then silence. */
-    private static final class EndlessTracker extends RawHttpServer {
-        final AtomicLong sent = new AtomicLong();
-        private final long send;
-
-        EndlessTracker(long send) throws IOException {
-            super("endless-tracker");
-            this.send = send;
-        }
-
-        @Override
-        protected void serve(Socket s) throws IOException {
-            InputStream in = s.getInputStream();
-            OutputStream out = s.getOutputStream();
-            if (readHead(in) == null) return;
-            out.write("HTTP/1.1 200 OK\r\nContent-Length: 100000000000\r\n\r\nd8:intervali5e5:peers".getBytes(StandardCharsets.US_ASCII));
-            byte[] junk = new byte[64 << 10];
-            while (sent.get() < send) {
-                out.write(junk);
-                sent.addAndGet(junk.length);
-            }
-            out.flush();
-            while (in.read() >= 0) {
-                // silence until the client hangs up
-            }
-        }
+    /** Every announce answered with 200, a huge Content-Length, {@code send} bytes of it, then silence. */
+    private static EndlessAnswerServer endlessTracker(long send) throws IOException {
+        return new EndlessAnswerServer("endless-tracker",
+                "HTTP/1.1 200 OK\r\nContent-Length: 100000000000\r\n\r\nd8:intervali5e5:peers".getBytes(StandardCharsets.US_ASCII), send);
     }
 
     private static TrackerResponse announce(String url) throws Exception {
@@ -62,7 +36,7 @@ class HostileTrackerTest {
 
     @Test
     void anAnswerLargerThanAnyTrackerSendsIsRefusedWithoutReadingItAll() throws Exception {
-        try (EndlessTracker t = new EndlessTracker(64L << 20)) {
+        try (EndlessAnswerServer t = endlessTracker(64L << 20)) {
             TrackerResponse r = announce(t.baseUrl() + "announce");
             assertFalse(r.isSuccess());
             assertTrue(r.getErrorMessage().contains("larger than"), r.getErrorMessage());
@@ -71,7 +45,7 @@ class HostileTrackerTest {
 
     @Test
     void anAnswerThatStopsMidBodyIsAFailureNotAHang() throws Exception {
-        try (EndlessTracker t = new EndlessTracker(10)) {
+        try (EndlessAnswerServer t = endlessTracker(10)) {
             TrackerResponse r = announce(t.baseUrl() + "announce");
             assertFalse(r.isSuccess());
             assertFalse(r.getErrorMessage().contains("\n"), r.getErrorMessage());

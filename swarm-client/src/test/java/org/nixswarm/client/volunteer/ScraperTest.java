@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.nixswarm.client.RawHttpServer;
+import org.nixswarm.client.EndlessAnswerServer;
 
 /**
  * BEP 48 scrapes: the seeder counts are read from a tracker's answer, and the answer is bounded in
@@ -25,34 +21,8 @@ import org.nixswarm.client.RawHttpServer;
 class ScraperTest {
     private static final String IH = "0123456789abcdef0123456789abcdef01234567";
 
-    /** Answers each request with {@code head}, then {@code stream} bytes of filler, then silence. */
-    private static final class Tracker extends RawHttpServer {
-        final AtomicLong sent = new AtomicLong();
-        private final byte[] head;
-        private final long stream;
-
-        Tracker(byte[] head, long stream) throws IOException {
-            super("scrape-tracker");
-            this.head = head;
-            this.stream = stream;
-        }
-
-        @Override
-        protected void serve(Socket s) throws IOException {
-            InputStream in = s.getInputStream();
-            OutputStream out = s.getOutputStream();
-            if (readHead(in) == null) return;
-            out.write(head);
-            byte[] junk = new byte[64 << 10];
-            while (sent.get() < stream) {
-                out.write(junk);
-                sent.addAndGet(junk.length);
-            }
-            out.flush();
-            while (in.read() >= 0) {
-                // silence until the client hangs up
-            }
-        }
+    private static EndlessAnswerServer tracker(byte[] head, long stream) throws IOException {
+        return new EndlessAnswerServer("scrape-tracker", head, stream);
     }
 
     private static byte[] answer(String body) {
@@ -76,7 +46,7 @@ class ScraperTest {
     @Test
     void theSeedersOfEachInfohashAreRead() throws Exception {
         String key = new String(java.util.HexFormat.of().parseHex(IH), StandardCharsets.ISO_8859_1);
-        try (Tracker t = new Tracker(answer("d5:filesd20:" + key + "d8:completei7e10:downloadedi3e10:incompletei2eeee"), 0)) {
+        try (EndlessAnswerServer t = tracker(answer("d5:filesd20:" + key + "d8:completei7e10:downloadedi3e10:incompletei2eeee"), 0)) {
             assertEquals(Map.of(IH, 7), scrape(t.baseUrl()));
         }
     }
@@ -84,7 +54,7 @@ class ScraperTest {
     @Test
     void anEndlessAnswerIsRefusedWithoutReadingItAll() throws Exception {
         byte[] head = "HTTP/1.1 200 OK\r\nContent-Length: 100000000000\r\n\r\nd5:filesd".getBytes(StandardCharsets.US_ASCII);
-        try (Tracker t = new Tracker(head, 256L << 20)) {
+        try (EndlessAnswerServer t = tracker(head, 256L << 20)) {
             Exception e = assertThrows(Exception.class, () -> scrape(t.baseUrl()));
             assertTrue(e.getCause() != null && e.getCause().getMessage().contains("larger than"), String.valueOf(e.getCause()));
             assertTrue(t.sent.get() < (256L << 20), "stopped reading long before the tracker stopped sending");
@@ -93,7 +63,7 @@ class ScraperTest {
 
     @Test
     void anAnswerThatIsNotBencodeIsAClearError() throws Exception {
-        try (Tracker t = new Tracker(answer("<html>not a tracker</html>"), 0)) {
+        try (EndlessAnswerServer t = tracker(answer("<html>not a tracker</html>"), 0)) {
             Exception e = assertThrows(Exception.class, () -> scrape(t.baseUrl()));
             assertTrue(e.getCause().getMessage().contains("bad bencoding"), e.getCause().getMessage());
         }
