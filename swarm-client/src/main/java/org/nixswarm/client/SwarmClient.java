@@ -332,10 +332,6 @@ public final class SwarmClient implements AutoCloseable {
     // ---------------------------------------------------------------- downloads
 
     /**
-     * The file {@code nar/<fileName>}, complete or being downloaded; servers stream its
-     * {@link NarFile#servableBytes()} as they grow and abort if its completion fails.
-     */
-    /**
      * The size of {@code nar/<fileName>} as its narinfo gives it, without fetching it: what a
      * {@code HEAD} is answered with.
      */
@@ -345,6 +341,10 @@ public final class SwarmClient implements AutoCloseable {
         return r.narinfo().fileSize();
     }
 
+    /**
+     * The file {@code nar/<fileName>}, complete or being downloaded; servers stream its
+     * {@link NarFile#servableBytes()} as they grow and abort if its completion fails.
+     */
     public NarFile nar(String fileName) {
         Resolution r = byFile.get(fileName);
         if (r == null) throw new NotFoundException("nar/" + fileName + " belongs to no narinfo this client has served");
