@@ -103,7 +103,6 @@ public final class WebSeed {
         return stored;
     }
 
-    /** Exactly bytes [from, to) or empty: a short body, a wrong Content-Range or status is refused. */
     /** The URL as an absolute http(s) URI, or an IOException naming what is wrong with it. */
     static URI usable(String url) throws IOException {
         URI uri;
@@ -120,6 +119,7 @@ public final class WebSeed {
         return uri;
     }
 
+    /** Exactly bytes [from, to) or empty: a short body, a wrong Content-Range or status is refused. */
     private Optional<byte[]> get(URI url, long from, long to) throws IOException {
         HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout)
                 .header("Range", "bytes=" + from + "-" + (to - 1)).GET().build();
