@@ -528,13 +528,13 @@ public final class SwarmClient implements AutoCloseable {
         return true;
     }
 
+    /** How much longer than the head start the web seed waits for peers that are known to exist. */
+    private static final long DISCOVERY_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+
     /**
      * Gives peers a head start, then brings in the web seed: for everything (from the front, so the
      * stream to Nix flows) when no peer delivered, or from the back of the file when peers stall.
      */
-    /** How much longer than the head start the web seed waits for peers that are known to exist. */
-    private static final long DISCOVERY_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
-
     private void race(BundleSession session, BundleLayout.Entry e, NarFile f, List<String> seeds) throws Exception {
         long start = System.nanoTime();
         long headStart = config.raceDelay().toNanos();

@@ -239,7 +239,6 @@ public final class TestBundle implements AutoCloseable {
         return "http://127.0.0.1:" + index.getAddress().getPort() + "/";
     }
 
-    /** A client of this bundle's index with no upstream: the web seeds and peers are its only sources. */
     /** A client of this bundle's index and upstream cache (trusting both keys), peers raced for {@code raceDelay}. */
     public ClientConfig clientConfig(Path dir, String indexUrl, Duration raceDelay) throws IOException {
         return ClientConfig.defaults(dir, freePort()).withUpstream(upstreamUrl(), java.util.List.of(cacheKeyPublic()))
