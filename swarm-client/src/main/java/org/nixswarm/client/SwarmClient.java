@@ -677,6 +677,16 @@ public final class SwarmClient implements AutoCloseable {
         persister.shutdown();
         try {
             if (!persister.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) LOG.warn("narinfos still being saved at close");
+            // a worker in an HTTP read (a torrent from the index, say) does not see the interrupt: it
+            // is waited for (its timeouts bound it), or it would write into the cache after close,
+            // under the next owner of the directory (seen on CI, as a test's directory that could not
+            // be deleted)
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            for (ExecutorService e : List.of(workers, directories)) {
+                if (!e.awaitTermination(Math.max(0, until - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    LOG.warn("client threads still running at close");
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

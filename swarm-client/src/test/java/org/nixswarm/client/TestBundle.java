@@ -53,6 +53,8 @@ public final class TestBundle implements AutoCloseable {
     public final byte[] torrentBytes;
     /** What the index answers for {@code /v1/bundle/<infohash>}; a test may swap it for a forged torrent. */
     public volatile byte[] servedTorrent;
+    /** How long the index takes to send the torrent (ms). */
+    public volatile long torrentDelayMs;
     /** Applied to every index entry before it is served (to forge one). */
     public volatile UnaryOperator<ObjectNode> entryFilter = UnaryOperator.identity();
     private HttpServer index;
@@ -220,6 +222,7 @@ public final class TestBundle implements AutoCloseable {
                     refused = directoryStatus == 200 ? 404 : directoryStatus;
                     if (directoryStatus == 200 && p.equals("/v1/bundle/" + infohash() + "/entries")) body = directoryAnswer();
                 } else if (p.equals("/v1/bundle/" + infohash())) {
+                    if (torrentDelayMs > 0) Thread.sleep(torrentDelayMs);
                     body = servedTorrent;
                 }
             } catch (Exception e) {
