@@ -156,9 +156,7 @@ class HttpApiTest {
     @Test
     void bundleDirectoriesSpendABudgetOfTheirOwnNotTheLookups() throws Exception {
         AtomicLong t = new AtomicLong();
-        MagnetIndex index = new MagnetIndex(List.of(new PlanLoader(tmp.resolve("store"), Optional.empty(), 2).load(plan.dir())));
-        try (IndexHttpServer small = IndexHttpServer.start(new InetSocketAddress("127.0.0.1", 0), index,
-                new FailedLookupLimiter(5, 1.0, t::get), new PrefixLimiter(150, 1.0, t::get))) {
+        try (IndexHttpServer small = startLimited(new FailedLookupLimiter(5, 1.0, t::get), new PrefixLimiter(150, 1.0, t::get))) {
             String base = "http://127.0.0.1:" + small.port();
             String dir = base + "/v1/bundle/" + plan.bundles().get(0).infoHash().hex() + "/entries";
             assertEquals(200, status(dir)); // 100 entries of 150
@@ -172,6 +170,12 @@ class HttpApiTest {
             for (int i = 0; i < 8; i++) assertEquals(404, status(base + "/v1/bundle/" + "ab".repeat(20) + "/entries"));
             assertEquals(200, status(base + "/v1/path/" + plan.entries().get(0).storeHash()));
         }
+    }
+
+    /** A second server on the test's plan, with limits of the test's own. */
+    private IndexHttpServer startLimited(FailedLookupLimiter failed, PrefixLimiter prefixes) throws Exception {
+        MagnetIndex index = new MagnetIndex(List.of(new PlanLoader(tmp.resolve("store"), Optional.empty(), 2).load(plan.dir())));
+        return IndexHttpServer.start(new InetSocketAddress("127.0.0.1", 0), index, failed, prefixes);
     }
 
     private static int status(String url) throws Exception {
@@ -202,9 +206,7 @@ class HttpApiTest {
     @Test
     void prefixQueriesAreLimitedByTheEntriesTheyReturn() throws Exception {
         AtomicLong prefixClock = new AtomicLong();
-        MagnetIndex index = new MagnetIndex(List.of(new PlanLoader(tmp.resolve("store"), Optional.empty(), 2).load(plan.dir())));
-        try (IndexHttpServer limited = IndexHttpServer.start(new InetSocketAddress("127.0.0.1", 0), index,
-                new FailedLookupLimiter(5, 1.0, clock::get), new PrefixLimiter(3, 2.0, prefixClock::get))) {
+        try (IndexHttpServer limited = startLimited(new FailedLookupLimiter(5, 1.0, clock::get), new PrefixLimiter(3, 2.0, prefixClock::get))) {
             java.util.function.Function<String, HttpResponse<byte[]>> ask = p -> {
                 try {
                     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + limited.port() + p)).build(),

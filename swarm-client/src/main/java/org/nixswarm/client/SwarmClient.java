@@ -147,16 +147,11 @@ public final class SwarmClient implements AutoCloseable {
      * space) used to fail every lookup later, one 500 per narinfo, some with a ClassCastException.
      */
     private static void checkHttpUrl(String url, String option) {
-        java.net.URI uri;
         try {
-            uri = new java.net.URI(url);
-        } catch (java.net.URISyntaxException e) {
-            throw new ClientException(option + ": not a URL '" + url + "': " + e.getMessage());
+            org.nixswarm.client.net.BlockingGet.httpUri(url);
+        } catch (IOException e) {
+            throw new ClientException(option + ": " + e.getMessage());
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))) {
-            throw new ClientException(option + ": '" + url + "' is not an http:// or https:// URL");
-        }
-        if (uri.getHost() == null || uri.getPort() > 65535) throw new ClientException(option + ": no usable host and port in '" + url + "'");
     }
 
     private static DhtNode startDht(DhtSettings d) {

@@ -94,14 +94,7 @@ public final class BlockingGet {
     public static Response get(String url, Duration timeout, int maxBody, LargeAnswers large) throws IOException {
         HttpURLConnection c;
         try {
-            URI uri = URI.create(url);
-            // checked before opening: an ftp: or file: URL (a typo in --index, a tracker named by a
-            // torrent) would be fetched by another protocol's handler, and was a ClassCastException
-            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-                throw new IOException("not an http(s) URL: " + url);
-            }
-            if (uri.getHost() == null || uri.getPort() > 65535) throw new IOException("no usable host and port in " + url);
-            c = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+            c = (HttpURLConnection) httpUri(url).toURL().openConnection(Proxy.NO_PROXY);
         } catch (IllegalArgumentException e) {
             throw new IOException("bad URL " + url + ": " + e.getMessage(), e);
         }
@@ -154,6 +147,26 @@ public final class BlockingGet {
             // a connection left mid-body cannot carry the next request
             if (!reusable || expired.get()) c.disconnect();
         }
+    }
+
+    /**
+     * {@code url} as an absolute http(s) URI with a usable host and port, or an IOException naming
+     * what is wrong. Checked before anything is opened: an ftp: or file: URL (a typo in --index, a
+     * tracker or web seed named by a torrent) would be fetched by another protocol's handler, and was
+     * a ClassCastException.
+     */
+    public static URI httpUri(String url) throws IOException {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException("bad URL " + url + ": " + e.getMessage(), e);
+        }
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new IOException("not an http(s) URL: " + url);
+        }
+        if (uri.getHost() == null || uri.getPort() > 65535) throw new IOException("no usable host and port in " + url);
+        return uri;
     }
 
     /** Reads an error page to its end (at most {@link #MAX_ERROR_DRAIN} bytes); true if it ended, and was closed. */

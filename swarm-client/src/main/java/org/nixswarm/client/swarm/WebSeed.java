@@ -56,7 +56,7 @@ public final class WebSeed {
             String url = (base.endsWith("/") ? base : base + "/") + e.path();
             URI uri;
             try {
-                uri = usable(url);
+                uri = org.nixswarm.client.net.BlockingGet.httpUri(url);
             } catch (IOException bad) {
                 // a torrent's url-list is outside its infohash: one bad entry must not cost the others
                 last = bad;
@@ -101,22 +101,6 @@ public final class WebSeed {
             stored++;
         }
         return stored;
-    }
-
-    /** The URL as an absolute http(s) URI, or an IOException naming what is wrong with it. */
-    static URI usable(String url) throws IOException {
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (java.net.URISyntaxException bad) {
-            throw new IOException("web seed URL " + url + " is malformed: " + bad.getMessage());
-        }
-        String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-            throw new IOException("web seed URL " + url + " is not http(s)");
-        }
-        if (uri.getHost() == null || uri.getPort() > 65535) throw new IOException("web seed URL " + url + " has no usable host and port");
-        return uri;
     }
 
     /** Exactly bytes [from, to) or empty: a short body, a wrong Content-Range or status is refused. */
